@@ -1,0 +1,46 @@
+/** Constants shared by the extension host, the webview and the engine. */
+
+export const EXTENSION_ID = 'spanlens.spanlens';
+export const ENGINE_NAME = 'spanlens-engine';
+
+/** The engine binds here unless told otherwise: loopback only. */
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_OTLP_HTTP_PORT = 4318;
+export const DEFAULT_OTLP_GRPC_PORT = 4317;
+export const OTLP_TRACES_PATH = '/v1/traces';
+
+/** Largest OTLP request body accepted, after decompression (the OTLP spec's suggestion). */
+export const MAX_OTLP_BODY_BYTES = 64 * 1024 * 1024;
+
+/** File the engine writes into its storage folder (mode 0600) with its ports and API token. */
+export const STATE_FILE_NAME = 'engine.json';
+export const API_PREFIX = '/api/v1';
+
+/** Languages that get CodeLens and hovers; each is also an `onLanguage:` activation event. */
+export const SUPPORTED_LANGUAGES = [
+  'python',
+  'javascript',
+  'typescript',
+  'javascriptreact',
+  'typescriptreact',
+  'go',
+  'java',
+  'csharp',
+] as const;
+export type SupportedLanguage = (typeof SUPPORTED_LANGUAGES)[number];
+
+export const VIEW_CONTAINER_ID = 'spanlens';
+export const INSIGHTS_VIEW_ID = 'spanlens.views.insights';
+
+/** User-facing commands (also declared in package.json `contributes.commands`). */
+export const Commands = {
+  showInsights: 'spanlens.showInsights',
+  importTraces: 'spanlens.importTraces',
+  loadDemoData: 'spanlens.loadDemoData',
+  compareRuns: 'spanlens.compareRuns',
+  copyOtlpEndpoint: 'spanlens.copyOtlpEndpoint',
+  restartEngine: 'spanlens.restartEngine',
+  showLog: 'spanlens.showLog',
+  clearData: 'spanlens.clearData',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
