@@ -2,7 +2,7 @@
  * The engine's internal span model: what every decoder (OTLP protobuf, OTLP JSON, Jaeger, Zipkin)
  * produces and what the assembler, the aggregates and the analyzers consume.
  */
-import type { Attributes } from '../shared/api';
+import type { Attributes, CodeObject, CodeObjectStats, RunInfo } from '../shared/api';
 import type { SpanKindValue, StatusCodeValue } from '../shared/semconv';
 
 export interface Resource {
@@ -108,4 +108,22 @@ export interface AssembledTrace {
 
 export interface TraceObserver {
   observeTrace(trace: AssembledTrace): void;
+}
+
+/** A time window and/or run to read aggregates for (all data when empty). */
+export interface StatsWindow {
+  fromMs?: number;
+  toMs?: number;
+  runId?: string;
+}
+
+/**
+ * Read side of the store's aggregates (per code object × minute bucket × run), as the analyzers and
+ * the query API see it. Implemented by the store; the insights engine depends only on this.
+ */
+export interface AggregateReader {
+  codeObjects(): CodeObject[];
+  /** Statistics of one code object in a window; undefined when it has no data there. */
+  stats(codeObject: string, window?: StatsWindow): CodeObjectStats | undefined;
+  runs(): RunInfo[];
 }
