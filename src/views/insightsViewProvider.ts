@@ -1,28 +1,47 @@
 import * as vscode from 'vscode';
 import { Commands, INSIGHTS_VIEW_ID } from '../shared/constants';
-import type { HostToWebview, InsightsViewState } from '../shared/webviewProtocol';
+import type { HostToWebview, InsightsViewState, RequestMap, RequestMessage, RequestMethod, ShowMessage } from '../shared/webviewProtocol';
 import { isWebviewToHost } from '../shared/webviewProtocol';
 import { makeNonce, renderWebviewHtml } from './webviewHtml';
 
 const OWN_COMMANDS = new Set<string>(Object.values(Commands));
 
-/** Host side of the Insights sidebar view: HTML, CSP, and message routing. */
+/** Answers the webview's requests (implemented by InsightsController). */
+export type RequestHandlers = { [M in RequestMethod]: (params: RequestMap[M]['params']) => Promise<RequestMap[M]['result']> };
+
+/**
+ * Host side of the Insights sidebar: HTML + CSP, the ready handshake, message routing with
+ * request/response correlation, and a snapshot resent whenever the view becomes visible again
+ * (messages to a hidden webview are dropped; the webview also keeps the last one with setState).
+ */
 export class InsightsViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewType = INSIGHTS_VIEW_ID;
   private view: vscode.WebviewView | undefined;
   private ready = false;
+  private pendingShow: ShowMessage | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly _onDidResolve = new vscode.EventEmitter<void>();
+  /** The view was opened (first need for the engine). */
+  readonly onDidResolve = this._onDidResolve.event;
+  private readonly _onDidChangeVisibility = new vscode.EventEmitter<boolean>();
+  readonly onDidChangeVisibility = this._onDidChangeVisibility.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private state: InsightsViewState,
+    private readonly handlers: () => RequestHandlers,
   ) {}
+
+  get visible(): boolean {
+    return this.view?.visible ?? false;
+  }
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     this.ready = false;
     view.webview.options = {
       enableScripts: true,
+      enableForms: false,
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')],
     };
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, makeNonce());
@@ -32,17 +51,33 @@ export class InsightsViewProvider implements vscode.WebviewViewProvider, vscode.
         if (view.visible) {
           this.post({ method: 'state/update', state: this.state });
         }
+        this._onDidChangeVisibility.fire(view.visible);
       }),
       view.onDidDispose(() => {
         this.view = undefined;
         this.ready = false;
       }),
     );
+    this._onDidResolve.fire();
+  }
+
+  get currentState(): InsightsViewState {
+    return this.state;
   }
 
   update(state: InsightsViewState): void {
     this.state = state;
     this.post({ method: 'state/update', state });
+  }
+
+  /** Switches the panel's section (after the next snapshot when not ready yet). */
+  showSection(section: ShowMessage['section']): void {
+    const m: ShowMessage = { method: 'view/show', section };
+    if (this.view && this.ready) {
+      this.post(m);
+    } else {
+      this.pendingShow = m;
+    }
   }
 
   private onMessage(m: unknown): void {
@@ -53,6 +88,10 @@ export class InsightsViewProvider implements vscode.WebviewViewProvider, vscode.
       case 'view/ready':
         this.ready = true;
         this.post({ method: 'state/update', state: this.state });
+        if (this.pendingShow) {
+          this.post(this.pendingShow);
+          this.pendingShow = undefined;
+        }
         break;
       case 'command/run':
         // Only SpanLens' own commands: the webview must not be a way to run arbitrary commands.
@@ -60,6 +99,19 @@ export class InsightsViewProvider implements vscode.WebviewViewProvider, vscode.
           void vscode.commands.executeCommand(m.command, ...(m.args ?? []));
         }
         break;
+      case 'request':
+        void this.answer(m);
+        break;
+    }
+  }
+
+  private async answer(m: RequestMessage): Promise<void> {
+    try {
+      const handler = this.handlers()[m.request] as (p: unknown) => Promise<unknown>;
+      const result = await handler(m.params);
+      this.post({ method: 'response', id: m.id, ok: true, result } as HostToWebview);
+    } catch (e) {
+      this.post({ method: 'response', id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -70,6 +122,8 @@ export class InsightsViewProvider implements vscode.WebviewViewProvider, vscode.
   }
 
   dispose(): void {
+    this._onDidResolve.dispose();
+    this._onDidChangeVisibility.dispose();
     for (const s of this.subscriptions.splice(0)) {
       s.dispose();
     }

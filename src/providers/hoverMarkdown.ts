@@ -1,0 +1,101 @@
+/**
+ * The hover's markdown, built without `vscode` (the HoverProvider wraps it in a MarkdownString
+ * trusted for SpanLens commands only).
+ */
+import type { CodeObjectStats, Insight } from '../shared/api';
+import { Commands } from '../shared/constants';
+import { formatCount, formatDuration, formatPercent, formatRate } from '../shared/format';
+import { sortInsights } from './lensModel';
+
+export interface HoverInput {
+  label: string;
+  stats?: CodeObjectStats;
+  insights: readonly Insight[];
+  /** Exception types with counts, most frequent first. */
+  exceptions: readonly { type: string; count: number; message?: string }[];
+  /** Argument passed to Show Insights so the panel opens on this function. */
+  target: ShowInsightsArgs;
+  neverReached?: boolean;
+}
+
+/** Argument of `spanlens.showInsights` when opened on a function (from a lens, hover or the panel). */
+export interface ShowInsightsArgs {
+  label: string;
+  codeObjects: string[];
+  path?: string;
+  line?: number;
+}
+
+/** Commands the hover may link to; the MarkdownString trusts exactly these. */
+export const HOVER_COMMANDS: readonly string[] = [Commands.showInsights, Commands.importTraces, Commands.compareRuns];
+
+const MD_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~]/g;
+
+/** Escapes text for markdown, so names and messages from traces cannot inject links or HTML. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(MD_SPECIAL, (c) => `\\${c}`);
+}
+
+export function commandLink(title: string, command: string, args?: unknown): string {
+  const query = args === undefined ? '' : `?${encodeURIComponent(JSON.stringify([args]))}`;
+  return `[${escapeMarkdown(title)}](command:${command}${query} "${title.replace(/"/g, '')}")`;
+}
+
+export function buildHoverMarkdown(h: HoverInput): string {
+  const parts: string[] = [`**SpanLens** · \`${h.label.replace(/`/g, "'")}\``];
+  const s = h.stats;
+  if (s) {
+    const d = s.durationMs;
+    parts.push(
+      [
+        '| p50 | p95 | p99 | errors | calls |',
+        '|---:|---:|---:|---:|---:|',
+        `| ${formatDuration(d.p50)} | ${formatDuration(d.p95)} | ${formatDuration(d.p99)} | ${formatPercent(s.errorRate)} | ${formatCount(s.count)} (${formatRate(s.ratePerMin.mean)}/min) |`,
+      ].join('\n'),
+    );
+  } else if (h.neverReached) {
+    parts.push('$(circle-slash) Never reached: this code is instrumented but no trace has passed through it yet.');
+  }
+  if (h.exceptions.length > 0) {
+    const lines = h.exceptions.slice(0, 3).map((e) => `- \`${e.type.replace(/`/g, "'")}\` × ${formatCount(e.count)}${e.message ? ` — ${escapeMarkdown(truncate(e.message, 80))}` : ''}`);
+    parts.push(`**Top exceptions**\n\n${lines.join('\n')}`);
+  }
+  const problems = sortInsights(h.insights.filter((i) => i.type !== 'duration' && i.type !== 'usage'));
+  if (problems.length > 0) {
+    const lines = problems.slice(0, 5).map((i) => `- **${escapeMarkdown(i.title)}** _(${i.severity})_ — ${escapeMarkdown(truncate(i.detail, 140))}`);
+    parts.push(lines.join('\n'));
+  }
+  parts.push(commandLink('Show in Insights panel', Commands.showInsights, h.target) + ' · ' + commandLink('Compare runs…', Commands.compareRuns));
+  return parts.join('\n\n');
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+/**
+ * Exception types with counts from `errors`/`errorHotspot` insights. Reads the figures the engine
+ * gives: `exceptionType`+`count`, or parallel `exceptionTypes`/`exceptionCounts` lists.
+ */
+export function exceptionsFromInsights(insights: readonly Insight[]): { type: string; count: number; message?: string }[] {
+  const counts = new Map<string, { count: number; message?: string }>();
+  const add = (type: string, n: number, message?: string) => {
+    const cur = counts.get(type);
+    counts.set(type, { count: (cur?.count ?? 0) + n, message: cur?.message ?? message });
+  };
+  for (const i of insights) {
+    if (i.type !== 'errors' && i.type !== 'errorHotspot') {
+      continue;
+    }
+    const f = i.figures;
+    if (typeof f.exceptionType === 'string') {
+      add(f.exceptionType, typeof f.count === 'number' ? f.count : 1, typeof f.message === 'string' ? f.message : undefined);
+    }
+    const types = f.exceptionTypes ?? f.topExceptions;
+    if (Array.isArray(types)) {
+      const n = Array.isArray(f.exceptionCounts) ? f.exceptionCounts : [];
+      types.forEach((t, k) => typeof t === 'string' && add(t, typeof n[k] === 'number' ? (n[k] as number) : 1));
+    }
+  }
+  return [...counts.entries()].map(([type, v]) => ({ type, ...v })).sort((a, b) => b.count - a.count);
+}
