@@ -34,7 +34,8 @@ function parseArgs(argv: string[]): Options {
 /** Page load → workbench; a workbench that never renders is reported as such, not as a generic timeout. */
 const WORKBENCH_TIMEOUT_MS = 90_000;
 /** Offline, the workbench logs its failed extension-gallery look-ups; they say nothing about SpanLens. */
-const WORKBENCH_NOISE = /ENOTFOUND open-vsx\.org|^ChatSessionStore:/;
+const WORKBENCH_NOISE =
+  /ENOTFOUND open-vsx\.org|^ChatSessionStore:|^Resolv(ing|ed) connection token|^Creating a socket|^Updating additional builtin|^\[Service Worker\]/;
 
 export async function runIntegration(options: Options): Promise<number> {
   const started = Date.now();
