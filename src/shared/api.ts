@@ -58,6 +58,16 @@ export interface Insight {
   firstSeen: number;
   lastSeen: number;
   status: InsightStatus;
+  /** `errors` insights: frames of the latest stack trace, innermost first as the runtime printed them. */
+  stackFrames?: StackFrameDto[];
+}
+
+/** One frame of an exception's stack trace (path as recorded; the mapping module maps it to the workspace). */
+export interface StackFrameDto {
+  file: string;
+  line: number;
+  column?: number;
+  function?: string;
 }
 
 export interface CodeLocation {

@@ -1,0 +1,380 @@
+/**
+ * Everything the pattern analyzers need from one assembled trace, derived once when the trace is
+ * observed: per endpoint segment (repeats, DB count, time shares, breakdown, producer), executions
+ * per code object, DB statement timings, caller flows, exceptions and producer spans. Pure: the same
+ * spans in any order give the same facts, so re-observing a trace with a superset of spans replaces
+ * its facts instead of adding to them.
+ */
+import { SpanKind, StatusCode } from '../../shared/semconv';
+import type { AssembledTrace, Span } from '../model';
+import type { ExceptionFacts, KindCategory } from './spanFacts';
+import {
+  attr,
+  dbStatement,
+  dbSystem,
+  endpointCodeObject,
+  exceptionsOf,
+  functionCodeObject,
+  httpClientTarget,
+  isSegmentRootKind,
+  kindCategory,
+  normalizeStatement,
+  spanCodeObject,
+} from './spanFacts';
+import { ATTR_DB_NAME, ATTR_DB_NAMESPACE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_STATUS_CODE } from '../../shared/semconv';
+
+/** Spans of one trace beyond this are ignored (a runaway trace must not blow memory). */
+export const MAX_SPANS_PER_TRACE = 5000;
+
+export interface RepeatFact {
+  kind: 'db' | 'http';
+  /** Span code object of the repeated spans. */
+  spanKey: string;
+  /** Normalized statement, or `METHOD host /path` for HTTP. */
+  target: string;
+  /** Most repeats under one parent in this request. */
+  repeats: number;
+  /** Time (µs, summed) of the repeats in that group. */
+  timeUs: number;
+}
+
+export type BreakdownKind = KindCategory | 'self';
+
+export interface SegmentFacts {
+  endpoint: string;
+  service: string;
+  traceId: string;
+  runId: string;
+  spanId: string;
+  startUs: number;
+  durUs: number;
+  error: boolean;
+  dbCount: number;
+  repeats: RepeatFact[];
+  /** Span code object → time covered by its spans (with children), µs, clipped to the root. */
+  coverUs: Record<string, number>;
+  /** Exclusive time by kind (µs). */
+  byKind: Record<BreakdownKind, number>;
+  /** Direct children of the root by span code object → covered time (µs). */
+  byChild: Record<string, number>;
+  /** `traceId:spanId` of the producer span this consumer segment waited for. */
+  producerRef?: string;
+}
+
+export interface Execution {
+  key: string;
+  traceId: string;
+  runId: string;
+  startUs: number;
+  durUs: number;
+  error: boolean;
+  /** For endpoint executions: index of the segment in `TraceFacts.segments`. */
+  segment?: number;
+}
+
+export interface StatementFact {
+  /** `db.system|db.name`: statements are compared within one database. */
+  group: string;
+  statement: string;
+  spanKey: string;
+  traceId: string;
+  durUs: number;
+}
+
+export interface ExceptionFact extends ExceptionFacts {
+  /** Span, function and endpoint keys this exception counts for. */
+  keys: string[];
+  traceId: string;
+  /** The endpoint of the segment failed too: the error escaped. */
+  unhandled: boolean;
+}
+
+export interface ProducerFact {
+  ref: string;
+  startUs: number;
+  endUs: number;
+  key: string;
+}
+
+export interface TraceFacts {
+  traceId: string;
+  runId: string;
+  startUs: number;
+  endUs: number;
+  spanCount: number;
+  segments: SegmentFacts[];
+  executions: Execution[];
+  statements: StatementFact[];
+  /** Distinct (span code object, caller flow) pairs. */
+  flows: [string, string][];
+  exceptions: ExceptionFact[];
+  producers: ProducerFact[];
+}
+
+interface Node {
+  span: Span;
+  key: string;
+  parent?: Node;
+  children: Node[];
+  segmentRoot?: Node;
+}
+
+/** Length of the union of [start, end) intervals, clipped to [lo, hi). */
+export function unionLength(intervals: [number, number][], lo: number, hi: number): number {
+  const xs = intervals
+    .map(([s, e]) => [Math.max(s, lo), Math.min(e, hi)] as [number, number])
+    .filter(([s, e]) => e > s)
+    .sort((a, b) => a[0] - b[0]);
+  if (xs.length === 0) {
+    return 0;
+  }
+  let total = 0;
+  let [cs, ce] = xs[0];
+  for (const [s, e] of xs) {
+    if (s > ce) {
+      total += ce - cs;
+      cs = s;
+      ce = e;
+    } else if (e > ce) {
+      ce = e;
+    }
+  }
+  return total + (ce - cs);
+}
+
+function isError(span: Span): boolean {
+  if (span.statusCode === StatusCode.ERROR) {
+    return true;
+  }
+  const code = Number(attr(span, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_STATUS_CODE));
+  return span.kind === SpanKind.SERVER && code >= 500;
+}
+
+function compareSpans(a: Span, b: Span): number {
+  return a.startUs - b.startUs || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
+}
+
+export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
+  // Deterministic order whatever order the spans arrived in; one span per id.
+  const byId = new Map<string, Node>();
+  for (const span of [...trace.spans].sort(compareSpans)) {
+    if (byId.size >= MAX_SPANS_PER_TRACE) {
+      break;
+    }
+    if (!byId.has(span.spanId)) {
+      byId.set(span.spanId, { span, key: spanCodeObject(span), children: [] });
+    }
+  }
+  const nodes = [...byId.values()];
+  for (const n of nodes) {
+    const p = n.span.parentSpanId ? byId.get(n.span.parentSpanId) : undefined;
+    if (p && p !== n) {
+      n.parent = p;
+      p.children.push(n);
+    }
+  }
+  const isRoot = (n: Node): boolean =>
+    isSegmentRootKind(n.span) &&
+    (!n.parent ||
+      n.parent.span.resource.serviceName !== n.span.resource.serviceName ||
+      n.parent.span.kind === SpanKind.CLIENT ||
+      n.parent.span.kind === SpanKind.PRODUCER);
+  const segRootOf = (n: Node): Node | undefined => {
+    if (n.segmentRoot !== undefined) {
+      return n.segmentRoot;
+    }
+    // Walk up without recursion (deep traces); guard against parent cycles in bad input.
+    const path: Node[] = [];
+    let cur: Node | undefined = n;
+    let found: Node | undefined;
+    const seen = new Set<Node>();
+    while (cur && !seen.has(cur)) {
+      seen.add(cur);
+      if (cur.segmentRoot !== undefined) {
+        found = cur.segmentRoot;
+        break;
+      }
+      path.push(cur);
+      if (isRoot(cur)) {
+        found = cur;
+        break;
+      }
+      cur = cur.parent;
+    }
+    for (const p of path) {
+      p.segmentRoot = found;
+    }
+    return found;
+  };
+
+  const facts: TraceFacts = {
+    traceId: trace.traceId,
+    runId: trace.runId,
+    startUs: Math.min(...nodes.map((n) => n.span.startUs)),
+    endUs: Math.max(...nodes.map((n) => n.span.endUs)),
+    spanCount: nodes.length,
+    segments: [],
+    executions: [],
+    statements: [],
+    flows: [],
+    exceptions: [],
+    producers: [],
+  };
+  const segIndex = new Map<Node, number>();
+  const endpointOf = new Map<Node, string>();
+  for (const n of nodes) {
+    if (isRoot(n)) {
+      endpointOf.set(n, endpointCodeObject(n.span));
+    }
+  }
+
+  // Segments.
+  for (const root of nodes) {
+    const endpoint = endpointOf.get(root);
+    if (!endpoint) {
+      continue;
+    }
+    const s = root.span;
+    const members = nodes.filter((n) => n !== root && segRootOf(n) === root);
+    const inSeg = (n: Node): boolean => segRootOf(n) === root;
+    const lo = s.startUs;
+    const hi = Math.max(s.endUs, s.startUs);
+    const seg: SegmentFacts = {
+      endpoint,
+      service: s.resource.serviceName,
+      traceId: trace.traceId,
+      runId: trace.runId,
+      spanId: s.spanId,
+      startUs: s.startUs,
+      durUs: hi - lo,
+      error: isError(s),
+      dbCount: 0,
+      repeats: [],
+      coverUs: {},
+      byKind: { db: 0, http: 0, messaging: 0, internal: 0, self: 0 },
+      byChild: {},
+    };
+    const cover = new Map<string, [number, number][]>();
+    const groups = new Map<string, { kind: 'db' | 'http'; spanKey: string; target: string; count: number; timeUs: number }>();
+    for (const m of members) {
+      const sp = m.span;
+      if (!cover.has(m.key)) {
+        cover.set(m.key, []);
+      }
+      cover.get(m.key)!.push([sp.startUs, sp.endUs]);
+      const sys = dbSystem(sp);
+      if (sys) {
+        seg.dbCount++;
+      }
+      const stmt = sys ? dbStatement(sp) : undefined;
+      const http = sys ? undefined : httpClientTarget(sp);
+      const target = stmt !== undefined ? normalizeStatement(stmt) : http;
+      if (target !== undefined) {
+        const kind = stmt !== undefined ? 'db' : 'http';
+        const g = `${kind}\u0000${sp.parentSpanId ?? ''}\u0000${target}`;
+        const e = groups.get(g) ?? { kind, spanKey: m.key, target, count: 0, timeUs: 0 };
+        e.count++;
+        e.timeUs += sp.endUs - sp.startUs;
+        groups.set(g, e);
+      }
+    }
+    for (const [key, ivs] of cover) {
+      seg.coverUs[key] = unionLength(ivs, lo, hi);
+    }
+    const best = new Map<string, RepeatFact>();
+    for (const g of groups.values()) {
+      const id = `${g.kind}\u0000${g.target}`;
+      const cur = best.get(id);
+      if (!cur || g.count > cur.repeats || (g.count === cur.repeats && g.timeUs > cur.timeUs)) {
+        best.set(id, { kind: g.kind, spanKey: g.spanKey, target: g.target, repeats: g.count, timeUs: g.timeUs });
+      }
+    }
+    seg.repeats = [...best.values()].filter((r) => r.repeats >= 2).sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.kind < b.kind ? -1 : 1));
+    // Exclusive time by kind; the root's exclusive time is the endpoint's self time.
+    for (const n of [root, ...members]) {
+      const kids = n.children.filter(inSeg).map((c) => [c.span.startUs, c.span.endUs] as [number, number]);
+      const excl = Math.max(0, n.span.endUs - n.span.startUs - unionLength(kids, n.span.startUs, n.span.endUs));
+      seg.byKind[n === root ? 'self' : kindCategory(n.span)] += excl;
+    }
+    const childCover = new Map<string, [number, number][]>();
+    for (const c of root.children.filter(inSeg)) {
+      if (!childCover.has(c.key)) {
+        childCover.set(c.key, []);
+      }
+      childCover.get(c.key)!.push([c.span.startUs, c.span.endUs]);
+    }
+    for (const [key, ivs] of childCover) {
+      seg.byChild[key] = unionLength(ivs, lo, hi);
+    }
+    if (s.kind === SpanKind.CONSUMER) {
+      if (root.parent && root.parent.span.kind === SpanKind.PRODUCER) {
+        seg.producerRef = `${trace.traceId}:${root.parent.span.spanId}`;
+      } else if (s.links.length > 0) {
+        seg.producerRef = `${s.links[0].traceId}:${s.links[0].spanId}`;
+      }
+    }
+    segIndex.set(root, facts.segments.length);
+    facts.segments.push(seg);
+  }
+
+  // Per span: executions, statements, flows, exceptions, producers.
+  const flowSeen = new Set<string>();
+  for (const n of nodes) {
+    const sp = n.span;
+    const dur = Math.max(0, sp.endUs - sp.startUs);
+    const err = isError(sp);
+    facts.executions.push({ key: n.key, traceId: trace.traceId, runId: trace.runId, startUs: sp.startUs, durUs: dur, error: err });
+    const endpoint = endpointOf.get(n);
+    if (endpoint) {
+      facts.executions.push({ key: endpoint, traceId: trace.traceId, runId: trace.runId, startUs: sp.startUs, durUs: dur, error: err, segment: segIndex.get(n) });
+    }
+    const fn = functionCodeObject(sp);
+    if (fn) {
+      facts.executions.push({ key: fn, traceId: trace.traceId, runId: trace.runId, startUs: sp.startUs, durUs: dur, error: err });
+    }
+    const sys = dbSystem(sp);
+    const stmt = sys ? dbStatement(sp) : undefined;
+    if (sys && stmt !== undefined) {
+      facts.statements.push({
+        group: `${sys}|${attr(sp, ATTR_DB_NAMESPACE, ATTR_DB_NAME) ?? ''}`,
+        statement: normalizeStatement(stmt),
+        spanKey: n.key,
+        traceId: trace.traceId,
+        durUs: dur,
+      });
+    }
+    // Caller flow: the endpoints on the way from the trace root, then this span.
+    const hops: string[] = [];
+    const seen = new Set<Node>();
+    for (let a: Node | undefined = n.parent; a && !seen.has(a); a = a.parent) {
+      seen.add(a);
+      const ep = endpointOf.get(a);
+      if (ep) {
+        hops.push(`${a.span.resource.serviceName}:${ep.slice(ep.indexOf(':', ep.indexOf(':') + 1) + 1)}`);
+      }
+    }
+    if (hops.length > 0) {
+      const flow = [...hops.reverse(), `${sp.resource.serviceName}:${sp.name}`].join(' → ');
+      const id = `${n.key}\u0000${flow}`;
+      if (!flowSeen.has(id)) {
+        flowSeen.add(id);
+        facts.flows.push([n.key, flow]);
+      }
+    }
+    const root = segRootOf(n);
+    for (const ex of exceptionsOf(sp)) {
+      const keys = [n.key];
+      if (fn) {
+        keys.push(fn);
+      }
+      if (endpoint) {
+        keys.push(endpoint);
+      }
+      facts.exceptions.push({ ...ex, keys, traceId: trace.traceId, unhandled: ex.escaped || (root !== undefined && isError(root.span)) });
+    }
+    if (sp.kind === SpanKind.PRODUCER) {
+      facts.producers.push({ ref: `${trace.traceId}:${sp.spanId}`, startUs: sp.startUs, endUs: sp.endUs, key: n.key });
+    }
+  }
+  return facts;
+}
