@@ -19,6 +19,8 @@ for (let e = -2; e <= 5; e++) {
 export class MemoryReader implements AggregateReader {
   private readonly traces = new Map<string, AssembledTrace>();
   private execs: Execution[] | undefined;
+  private cos: CodeObject[] | undefined;
+  private byKey: Map<string, Execution[]> | undefined;
 
   constructor(traces: Iterable<AssembledTrace> = []) {
     this.add(traces);
@@ -29,6 +31,8 @@ export class MemoryReader implements AggregateReader {
       this.traces.set(t.traceId, t);
     }
     this.execs = undefined;
+    this.cos = undefined;
+    this.byKey = undefined;
     return this;
   }
 
@@ -38,6 +42,11 @@ export class MemoryReader implements AggregateReader {
   }
 
   codeObjects(): CodeObject[] {
+    this.cos ??= this.buildCodeObjects();
+    return this.cos;
+  }
+
+  private buildCodeObjects(): CodeObject[] {
     const m = new Map<string, CodeObject>();
     for (const e of this.executions()) {
       const t = e.startUs / 1000;
@@ -66,9 +75,19 @@ export class MemoryReader implements AggregateReader {
   }
 
   stats(codeObject: string, window: StatsWindow = {}): CodeObjectStats | undefined {
-    const list = this.executions().filter(
+    if (!this.byKey) {
+      this.byKey = new Map();
+      for (const e of this.executions()) {
+        const list = this.byKey.get(e.key);
+        if (list) {
+          list.push(e);
+        } else {
+          this.byKey.set(e.key, [e]);
+        }
+      }
+    }
+    const list = (this.byKey.get(codeObject) ?? []).filter(
       (e) =>
-        e.key === codeObject &&
         (window.runId === undefined || e.runId === window.runId) &&
         (window.fromMs === undefined || e.startUs / 1000 >= window.fromMs) &&
         (window.toMs === undefined || e.startUs / 1000 < window.toMs),
