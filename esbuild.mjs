@@ -65,7 +65,8 @@ function copyAssets() {
   // A packaging build starts from an empty dist/ so no development leftovers (source maps) ship.
   if (production) rmSync('dist', { recursive: true, force: true });
   mkdirSync('dist', { recursive: true });
-  const copies = [];
+  // The demo workspace ships in the VSIX so "Load Demo Data" can open it anywhere.
+  const copies = [{ from: 'demo/workspace', to: 'dist/demo-workspace' }];
   for (const { from, to } of copies) cpSync(from, to, { recursive: true });
 }
 

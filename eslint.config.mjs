@@ -13,7 +13,7 @@ const noNode = [
 const noNodeNames = NODE_BUILTINS.map((name) => ({ name, message: 'Shared and webview code also runs in the browser: no Node built-ins.' }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', '.tsbuild/**', '.vscode-test/**', 'node_modules/**', 'test/fixtures/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  { ignores: ['dist/**', 'out/**', '.tsbuild/**', '.vscode-test/**', 'node_modules/**', 'test/fixtures/**', 'demo/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

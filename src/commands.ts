@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { EngineService } from './engineClient/engineService';
 import type { Logger } from './logger';
 import type { ShowInsightsArgs } from './providers/hoverMarkdown';
-import type { ImportResponse } from './shared/api';
+import { shiftDemoFiles } from './engineClient/demoData';
+import type { ImportRequest, ImportResponse } from './shared/api';
 import { Commands, INSIGHTS_VIEW_ID } from './shared/constants';
 import { formatCount } from './shared/format';
 import type { InsightsController } from './views/insightsController';
@@ -71,13 +72,15 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       if (!files?.length) {
         return;
       }
-      const results = await importFiles(d.engine, files.map((f) => f.fsPath));
+      const results = await importFiles(d.engine, files.map((f) => ({ label: f.fsPath, request: { path: f.fsPath, format: 'auto' as const } })));
       await reportImport(d, results);
     }),
     reg(Commands.loadDemoData, async () => {
       const dir = path.join(d.context.extensionUri.fsPath, 'media', 'demo');
-      const traces = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => path.join(dir, f));
-      const results = await importFiles(d.engine, traces);
+      const names = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+      // Recorded with a fixed clock: moved so the newest span ends now (windows and retention see fresh data).
+      const contents = shiftDemoFiles(names.map((f) => fs.readFileSync(path.join(dir, f), 'utf8')), Date.now());
+      const results = await importFiles(d.engine, names.map((f, i) => ({ label: f, request: { content: contents[i], format: 'otlp-json' as const, runId: `demo-${f.replace(/\.json$/, '')}` } })));
       await reportImport(d, results);
       await openDemoFiles(d.context);
     }),
@@ -104,21 +107,21 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   ];
 }
 
-async function importFiles(engine: EngineService, files: string[]): Promise<{ file: string; result?: ImportResponse; error?: string }[]> {
+async function importFiles(engine: EngineService, files: { label: string; request: ImportRequest }[]): Promise<{ file: string; result?: ImportResponse; error?: string }[]> {
   const api = await engine.ensureStarted();
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'SpanLens: importing traces', cancellable: true }, async (progress, token) => {
     const ac = new AbortController();
     token.onCancellationRequested(() => ac.abort());
     const out: { file: string; result?: ImportResponse; error?: string }[] = [];
-    for (const file of files) {
+    for (const { label, request } of files) {
       if (token.isCancellationRequested) {
         break;
       }
-      progress.report({ message: path.basename(file), increment: 100 / files.length });
+      progress.report({ message: path.basename(label), increment: 100 / files.length });
       try {
-        out.push({ file, result: await api.import({ path: file, format: 'auto' }, { signal: ac.signal }) });
+        out.push({ file: label, result: await api.import(request, { signal: ac.signal }) });
       } catch (e) {
-        out.push({ file, error: (e as Error).message });
+        out.push({ file: label, error: (e as Error).message });
       }
     }
     void engine.poll();
