@@ -1,0 +1,436 @@
+/**
+ * Decoder for OTLP/JSON `ExportTraceServiceRequest` bodies (the protobuf JSON mapping with the
+ * OTLP exceptions): ids are hex (upper case accepted, stored lower), enums are integers (names
+ * accepted too), field names lowerCamelCase, 64-bit integers a JSON number or a decimal string,
+ * `bytesValue` base64; unknown fields are ignored. A value of the wrong shape throws `DecodeError`
+ * naming its path, e.g. `resourceSpans[0].scopeSpans[1].spans[3].traceId`.
+ */
+import type { AttrValue, Attributes } from '../../shared/api';
+import { DecodeError } from '../model';
+import type { Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model';
+import {
+  MAX_VALUE_DEPTH,
+  REASON_PARENT_ID,
+  REASON_SPAN_ID,
+  REASON_TRACE_ID,
+  RejectTally,
+  finishResource,
+  isValidHexId,
+  newResource,
+  newScope,
+  newSpan,
+  toSpanKind,
+  toStatusCode,
+} from './spanBuilder';
+import { findJsonSyntaxError } from './jsonSyntax';
+import { YIELD_MASK, runSliced, runSync } from './slices';
+
+type Json = Record<string, unknown>;
+
+/**
+ * Thrown deep inside the walk; every level on the way out prepends its path segment, so building
+ * a path costs nothing unless something is wrong.
+ */
+class ShapeError extends Error {
+  readonly path: string[] = [];
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** Parses and decodes one OTLP/JSON request body. */
+export function decodeTraceRequestJson(body: string | Uint8Array): SpanBatch {
+  return traceRequestFromJson(parseJson(body));
+}
+
+/** Same as `decodeTraceRequestJson`, giving the event loop a turn every few milliseconds after parsing. */
+export function decodeTraceRequestJsonSliced(body: string | Uint8Array): Promise<SpanBatch> {
+  return runSliced(requestSteps(parseJson(body), new RejectTally(), []));
+}
+
+/**
+ * `JSON.parse` with its failure turned into a `DecodeError` naming the line, column and byte
+ * offset (plus `offsetBase`, for one line of a larger file).
+ */
+export function parseJson(body: string | Uint8Array, offsetBase = 0): unknown {
+  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const found = findJsonSyntaxError(text);
+    if (found === undefined) {
+      // Valid syntax that JSON.parse still refused (e.g. nesting too deep for it).
+      throw new DecodeError(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const byteOffset = offsetBase + Buffer.byteLength(text.slice(0, found.offset));
+    throw new DecodeError(`invalid JSON at line ${found.line} column ${found.column}: ${found.reason}`, byteOffset);
+  }
+}
+
+/** Decodes an already parsed OTLP/JSON request (one line of an NDJSON file, for example). */
+export function traceRequestFromJson(value: unknown, tally = new RejectTally(), spans: Span[] = []): SpanBatch {
+  return runSync(requestSteps(value, tally, spans));
+}
+
+function* requestSteps(value: unknown, tally: RejectTally, spans: Span[]): Generator<void, SpanBatch> {
+  try {
+    const request = asObject(value);
+    const resourceSpans = optArray(request, 'resourceSpans');
+    for (let i = 0; i < resourceSpans.length; i++) {
+      try {
+        yield* decodeResourceSpans(resourceSpans[i], spans, tally);
+      } catch (e) {
+        throw at(e, `resourceSpans[${i}]`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof ShapeError) {
+      throw new DecodeError(`invalid OTLP/JSON: ${e.reason} at ${e.path.join('.').replace(/\.\[/g, '[') || '(root)'}`);
+    }
+    throw e;
+  }
+  return tally.batch(spans);
+}
+
+/** Prefixes the path of a ShapeError passing through a level with that level's `segment`. */
+function at(e: unknown, segment: string): unknown {
+  if (e instanceof ShapeError) {
+    e.path.unshift(segment);
+  }
+  return e;
+}
+
+function* decodeResourceSpans(value: unknown, spans: Span[], tally: RejectTally): Generator<void, void> {
+  const rs = asObject(value);
+  const resource = newResource();
+  const res = optObject(rs, 'resource');
+  if (res !== undefined) {
+    try {
+      decodeAttributes(res, resource.attributes, 0);
+    } catch (e) {
+      throw at(e, 'resource');
+    }
+  }
+  finishResource(resource);
+  const scopeSpans = optArray(rs, 'scopeSpans');
+  for (let j = 0; j < scopeSpans.length; j++) {
+    try {
+      yield* decodeScopeSpans(scopeSpans[j], resource, spans, tally);
+    } catch (e) {
+      throw at(e, `scopeSpans[${j}]`);
+    }
+  }
+}
+
+function* decodeScopeSpans(value: unknown, resource: Resource, spans: Span[], tally: RejectTally): Generator<void, void> {
+  const ss = asObject(value);
+  const s = optObject(ss, 'scope');
+  let scope: Scope;
+  try {
+    scope = s === undefined ? newScope() : newScope(optString(s, 'name'), optString(s, 'version'));
+  } catch (e) {
+    throw at(e, 'scope');
+  }
+  const list = optArray(ss, 'spans');
+  for (let k = 0; k < list.length; k++) {
+    let span: Span | undefined;
+    try {
+      span = decodeSpan(list[k], resource, scope, tally);
+    } catch (e) {
+      throw at(e, `spans[${k}]`);
+    }
+    if (span !== undefined) {
+      spans.push(span);
+    }
+    if ((k & YIELD_MASK) === YIELD_MASK) {
+      yield;
+    }
+  }
+}
+
+function decodeSpan(value: unknown, resource: Resource, scope: Scope, tally: RejectTally): Span | undefined {
+  const o = asObject(value);
+  const span = newSpan(resource, scope);
+  const traceId = optString(o, 'traceId').toLowerCase();
+  const spanId = optString(o, 'spanId').toLowerCase();
+  const parent = optString(o, 'parentSpanId').toLowerCase();
+  span.name = optString(o, 'name');
+  span.kind = toSpanKind(optEnum(o, 'kind', SPAN_KIND_NAMES));
+  span.startUs = optNanosAsMicros(o, 'startTimeUnixNano');
+  span.endUs = optNanosAsMicros(o, 'endTimeUnixNano');
+  decodeAttributes(o, span.attributes, 0);
+  const events = optArray(o, 'events');
+  for (let i = 0; i < events.length; i++) {
+    try {
+      span.events.push(decodeEvent(events[i]));
+    } catch (e) {
+      throw at(e, `events[${i}]`);
+    }
+  }
+  const links = optArray(o, 'links');
+  for (let i = 0; i < links.length; i++) {
+    let link: SpanLink | undefined;
+    try {
+      link = decodeLink(links[i]);
+    } catch (e) {
+      throw at(e, `links[${i}]`);
+    }
+    if (link !== undefined) {
+      span.links.push(link);
+    }
+  }
+  const status = optObject(o, 'status');
+  if (status !== undefined) {
+    try {
+      span.statusCode = toStatusCode(optEnum(status, 'code', STATUS_CODE_NAMES));
+      const message = optString(status, 'message');
+      span.statusMessage = message === '' ? undefined : message;
+    } catch (e) {
+      throw at(e, 'status');
+    }
+  }
+  if (!isValidHexId(traceId, 32)) {
+    tally.add(REASON_TRACE_ID);
+    return undefined;
+  }
+  if (!isValidHexId(spanId, 16)) {
+    tally.add(REASON_SPAN_ID);
+    return undefined;
+  }
+  if (parent !== '' && !/^0{16}$/.test(parent)) {
+    if (!isValidHexId(parent, 16)) {
+      tally.add(REASON_PARENT_ID);
+      return undefined;
+    }
+    span.parentSpanId = parent;
+  }
+  span.traceId = traceId;
+  span.spanId = spanId;
+  return span;
+}
+
+function decodeEvent(value: unknown): SpanEvent {
+  const o = asObject(value);
+  const event: SpanEvent = { name: '', timeUs: 0, attributes: {} };
+  event.timeUs = optNanosAsMicros(o, 'timeUnixNano');
+  event.name = optString(o, 'name');
+  decodeAttributes(o, event.attributes, 0);
+  return event;
+}
+
+function decodeLink(value: unknown): SpanLink | undefined {
+  const o = asObject(value);
+  const link: SpanLink = { traceId: '', spanId: '', attributes: {} };
+  const traceId = optString(o, 'traceId').toLowerCase();
+  const spanId = optString(o, 'spanId').toLowerCase();
+  decodeAttributes(o, link.attributes, 0);
+  if (!isValidHexId(traceId, 32) || !isValidHexId(spanId, 16)) {
+    return undefined;
+  }
+  link.traceId = traceId;
+  link.spanId = spanId;
+  return link;
+}
+
+/** Reads `owner.attributes` (a KeyValue list) into `target`. */
+function decodeAttributes(owner: Json, target: Attributes, depth: number): void {
+  const list = optArray(owner, 'attributes');
+  if (list.length > 0) {
+    try {
+      decodeKeyValues(list, target, depth);
+    } catch (e) {
+      throw at(e, 'attributes');
+    }
+  }
+}
+
+function decodeKeyValues(list: unknown[], target: Attributes, depth: number): void {
+  for (let i = 0; i < list.length; i++) {
+    try {
+      const o = asObject(list[i]);
+      const key = optString(o, 'key');
+      const v = o.value;
+      try {
+        target[key] = v === undefined || v === null ? null : decodeAnyValue(v, depth);
+      } catch (e) {
+        throw at(e, 'value');
+      }
+    } catch (e) {
+      throw at(e, `[${i}]`);
+    }
+  }
+}
+
+function decodeAnyValue(value: unknown, depth: number): AttrValue {
+  const o = asObject(value);
+  if (o.stringValue !== undefined && o.stringValue !== null) {
+    return optString(o, 'stringValue');
+  }
+  if (o.intValue !== undefined && o.intValue !== null) {
+    return int64(o.intValue, 'intValue');
+  }
+  if (o.boolValue !== undefined && o.boolValue !== null) {
+    if (typeof o.boolValue !== 'boolean') {
+      throw shape('boolValue', 'expected a boolean');
+    }
+    return o.boolValue;
+  }
+  if (o.doubleValue !== undefined && o.doubleValue !== null) {
+    return double(o.doubleValue);
+  }
+  if (o.arrayValue !== undefined && o.arrayValue !== null) {
+    checkDepth(depth);
+    const values = optArray(asObjectAt(o.arrayValue, 'arrayValue'), 'values');
+    const out: AttrValue[] = new Array<AttrValue>(values.length);
+    for (let i = 0; i < values.length; i++) {
+      try {
+        const v = values[i];
+        out[i] = v === null ? null : decodeAnyValue(v, depth + 1);
+      } catch (e) {
+        throw at(at(e, `values[${i}]`), 'arrayValue');
+      }
+    }
+    return out;
+  }
+  if (o.kvlistValue !== undefined && o.kvlistValue !== null) {
+    checkDepth(depth);
+    const values = optArray(asObjectAt(o.kvlistValue, 'kvlistValue'), 'values');
+    const target: Attributes = {};
+    try {
+      decodeKeyValues(values, target, depth + 1);
+    } catch (e) {
+      throw at(at(e, 'values'), 'kvlistValue');
+    }
+    return target;
+  }
+  if (o.bytesValue !== undefined && o.bytesValue !== null) {
+    return Buffer.from(optString(o, 'bytesValue'), 'base64').toString('base64');
+  }
+  return null;
+}
+
+function checkDepth(depth: number): void {
+  if (depth >= MAX_VALUE_DEPTH) {
+    throw new ShapeError(`attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  }
+}
+
+const SPAN_KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
+const STATUS_CODE_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
+
+function shape(field: string, reason: string): ShapeError {
+  const e = new ShapeError(reason);
+  e.path.push(field);
+  return e;
+}
+
+function asObject(value: unknown): Json {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ShapeError(`expected an object, got ${describe(value)}`);
+  }
+  return value as Json;
+}
+
+function asObjectAt(value: unknown, field: string): Json {
+  try {
+    return asObject(value);
+  } catch (e) {
+    throw at(e, field);
+  }
+}
+
+function optObject(o: Json, field: string): Json | undefined {
+  const v = o[field];
+  return v === undefined || v === null ? undefined : asObjectAt(v, field);
+}
+
+const EMPTY: unknown[] = [];
+function optArray(o: Json, field: string): unknown[] {
+  const v = o[field];
+  if (v === undefined || v === null) {
+    return EMPTY;
+  }
+  if (!Array.isArray(v)) {
+    throw shape(field, `expected an array, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function optString(o: Json, field: string): string {
+  const v = o[field];
+  if (v === undefined || v === null) {
+    return '';
+  }
+  if (typeof v !== 'string') {
+    throw shape(field, `expected a string, got ${describe(v)}`);
+  }
+  return v;
+}
+
+function optEnum(o: Json, field: string, names: string[]): number {
+  const v = o[field];
+  if (v === undefined || v === null) {
+    return 0;
+  }
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    return v;
+  }
+  if (typeof v === 'string') {
+    const i = names.indexOf(v);
+    if (i >= 0) {
+      return i;
+    }
+  }
+  throw shape(field, `expected an enum number, got ${describe(v)}`);
+}
+
+/** A uint64 nanosecond time, as a number or a decimal string → whole µs (exact for strings). */
+function optNanosAsMicros(o: Json, field: string): number {
+  const v = o[field];
+  if (v === undefined || v === null) {
+    return 0;
+  }
+  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) {
+    return v.length > 3 ? Number(v.slice(0, -3)) : 0;
+  }
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) {
+    return Math.floor(v / 1000);
+  }
+  throw shape(field, `expected a non-negative integer (number or decimal string), got ${describe(v)}`);
+}
+
+function int64(v: unknown, field: string): number {
+  if (typeof v === 'number' && Number.isInteger(v)) {
+    return v;
+  }
+  if (typeof v === 'string' && /^-?\d{1,20}$/.test(v)) {
+    return Number(v);
+  }
+  throw shape(field, `expected an integer (number or decimal string), got ${describe(v)}`);
+}
+
+function double(v: unknown): number {
+  if (typeof v === 'number') {
+    return v;
+  }
+  if (v === 'NaN') {
+    return NaN;
+  }
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) {
+    return Number(v);
+  }
+  throw shape('doubleValue', `expected a number, got ${describe(v)}`);
+}
+
+function describe(v: unknown): string {
+  if (v === null) {
+    return 'null';
+  }
+  if (Array.isArray(v)) {
+    return 'an array';
+  }
+  if (typeof v === 'string') {
+    return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  }
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
+}

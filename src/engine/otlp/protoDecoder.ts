@@ -1,0 +1,441 @@
+/**
+ * Decoder for `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest` (OTLP/HTTP
+ * protobuf bodies and OTLP/gRPC messages) straight into the engine's span model.
+ *
+ * Written from the OTLP message layout (trace.proto, common.proto, resource.proto): each message
+ * is a loop over tags, known (field number, wire type) pairs are read, anything else is skipped by
+ * its wire type, so newer producers with extra fields still decode. Sub-messages may appear in any
+ * order and more than once (protobuf merge semantics): resources and scopes are created up front
+ * and filled in place, so spans can point at them before their fields are read.
+ */
+import type { AttrValue, Attributes } from '../../shared/api';
+import type { Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model';
+import { ProtoReader } from './protoReader';
+import { YIELD_MASK, runSliced, runSync } from './slices';
+import {
+  MAX_VALUE_DEPTH,
+  REASON_PARENT_ID,
+  REASON_SPAN_ID,
+  REASON_TRACE_ID,
+  RejectTally,
+  finishResource,
+  newResource,
+  newScope,
+  newSpan,
+  toSpanKind,
+  toStatusCode,
+} from './spanBuilder';
+
+// Tags are (field number << 3) | wire type, named Message_field.
+const REQUEST_RESOURCE_SPANS = 10;
+const RESOURCE_SPANS_RESOURCE = 10;
+const RESOURCE_SPANS_SCOPE_SPANS = 18;
+const RESOURCE_ATTRIBUTES = 10;
+const SCOPE_SPANS_SCOPE = 10;
+const SCOPE_SPANS_SPANS = 18;
+const SCOPE_NAME = 10;
+const SCOPE_VERSION = 18;
+const SPAN_TRACE_ID = 10;
+const SPAN_SPAN_ID = 18;
+const SPAN_PARENT_SPAN_ID = 34;
+const SPAN_NAME = 42;
+const SPAN_KIND = 48;
+const SPAN_START = 57;
+const SPAN_END = 65;
+const SPAN_ATTRIBUTES = 74;
+const SPAN_EVENTS = 90;
+const SPAN_LINKS = 106;
+const SPAN_STATUS = 122;
+const EVENT_TIME = 9;
+const EVENT_NAME = 18;
+const EVENT_ATTRIBUTES = 26;
+const LINK_TRACE_ID = 10;
+const LINK_SPAN_ID = 18;
+const LINK_ATTRIBUTES = 34;
+const STATUS_MESSAGE = 18;
+const STATUS_CODE = 24;
+const KEY_VALUE_KEY = 10;
+const KEY_VALUE_VALUE = 18;
+const ANY_STRING = 10;
+const ANY_BOOL = 16;
+const ANY_INT = 24;
+const ANY_DOUBLE = 33;
+const ANY_ARRAY = 42;
+const ANY_KVLIST = 50;
+const ANY_BYTES = 58;
+const LIST_VALUES = 10;
+
+/**
+ * Decodes one ExportTraceServiceRequest. Spans with invalid ids are dropped and counted in
+ * `rejected`; malformed bytes throw `DecodeError` with the offset.
+ */
+export function decodeTraceRequestProto(bytes: Uint8Array): SpanBatch {
+  return runSync(requestSteps(bytes));
+}
+
+/** Same as `decodeTraceRequestProto`, giving the event loop a turn every few milliseconds. */
+export function decodeTraceRequestProtoSliced(bytes: Uint8Array): Promise<SpanBatch> {
+  return runSliced(requestSteps(bytes));
+}
+
+function* requestSteps(bytes: Uint8Array): Generator<void, SpanBatch> {
+  const r = new ProtoReader(bytes);
+  const spans: Span[] = [];
+  const tally = new RejectTally();
+  const end = r.end;
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === REQUEST_RESOURCE_SPANS) {
+      const msgEnd = r.lenEnd(end);
+      yield* decodeResourceSpans(r, msgEnd, spans, tally);
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  return tally.batch(spans);
+}
+
+function readTag(r: ProtoReader): number {
+  const at = r.pos;
+  const tag = r.uint32();
+  if (tag < 8) {
+    r.fail(`invalid tag ${tag}`, at);
+  }
+  return tag;
+}
+
+function* decodeResourceSpans(r: ProtoReader, end: number, spans: Span[], tally: RejectTally): Generator<void, void> {
+  const resource = newResource();
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === RESOURCE_SPANS_SCOPE_SPANS) {
+      yield* decodeScopeSpans(r, r.lenEnd(end), resource, spans, tally);
+    } else if (tag === RESOURCE_SPANS_RESOURCE) {
+      decodeResource(r, r.lenEnd(end), resource);
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  finishResource(resource);
+  endMessage(r, end);
+}
+
+function decodeResource(r: ProtoReader, end: number, resource: Resource): void {
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === RESOURCE_ATTRIBUTES) {
+      decodeKeyValue(r, r.lenEnd(end), resource.attributes, 0);
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+}
+
+function* decodeScopeSpans(
+  r: ProtoReader,
+  end: number,
+  resource: Resource,
+  spans: Span[],
+  tally: RejectTally,
+): Generator<void, void> {
+  const scope = newScope();
+  let n = 0;
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === SCOPE_SPANS_SPANS) {
+      const span = decodeSpan(r, r.lenEnd(end), resource, scope, tally);
+      if (span !== undefined) {
+        spans.push(span);
+      }
+      if ((++n & YIELD_MASK) === 0) {
+        yield;
+      }
+    } else if (tag === SCOPE_SPANS_SCOPE) {
+      decodeScope(r, r.lenEnd(end), scope);
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+}
+
+function decodeScope(r: ProtoReader, end: number, scope: Scope): void {
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === SCOPE_NAME) {
+      scope.name = r.string(end);
+    } else if (tag === SCOPE_VERSION) {
+      const version = r.string(end);
+      scope.version = version === '' ? undefined : version;
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+}
+
+function decodeSpan(r: ProtoReader, end: number, resource: Resource, scope: Scope, tally: RejectTally): Span | undefined {
+  const span = newSpan(resource, scope);
+  const buf = r.buf;
+  // Ids are validated (and hex-encoded) once the whole span is read: fields may come in any order.
+  let traceStart = 0;
+  let traceLen = 0;
+  let spanStart = 0;
+  let spanLen = 0;
+  let parentStart = 0;
+  let parentLen = 0;
+  while (r.pos < end) {
+    const tag = readTag(r);
+    switch (tag) {
+      case SPAN_TRACE_ID:
+        traceLen = r.lenEnd(end) - r.pos;
+        traceStart = r.pos;
+        r.pos += traceLen;
+        break;
+      case SPAN_SPAN_ID:
+        spanLen = r.lenEnd(end) - r.pos;
+        spanStart = r.pos;
+        r.pos += spanLen;
+        break;
+      case SPAN_PARENT_SPAN_ID:
+        parentLen = r.lenEnd(end) - r.pos;
+        parentStart = r.pos;
+        r.pos += parentLen;
+        break;
+      case SPAN_NAME:
+        span.name = r.string(end);
+        break;
+      case SPAN_KIND:
+        span.kind = toSpanKind(r.uint32());
+        break;
+      case SPAN_START:
+        span.startUs = r.fixed64Micros();
+        break;
+      case SPAN_END:
+        span.endUs = r.fixed64Micros();
+        break;
+      case SPAN_ATTRIBUTES:
+        decodeKeyValue(r, r.lenEnd(end), span.attributes, 0);
+        break;
+      case SPAN_EVENTS:
+        span.events.push(decodeEvent(r, r.lenEnd(end)));
+        break;
+      case SPAN_LINKS: {
+        const link = decodeLink(r, r.lenEnd(end));
+        if (link !== undefined) {
+          span.links.push(link);
+        }
+        break;
+      }
+      case SPAN_STATUS:
+        decodeStatus(r, r.lenEnd(end), span);
+        break;
+      default:
+        r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+  if (!isValidId(buf, traceStart, traceLen, 16)) {
+    tally.add(REASON_TRACE_ID);
+    return undefined;
+  }
+  if (!isValidId(buf, spanStart, spanLen, 8)) {
+    tally.add(REASON_SPAN_ID);
+    return undefined;
+  }
+  if (parentLen !== 0) {
+    if (parentLen !== 8) {
+      tally.add(REASON_PARENT_ID);
+      return undefined;
+    }
+    if (!isZero(buf, parentStart, 8)) {
+      span.parentSpanId = hex(buf, parentStart, 8);
+    }
+  }
+  span.traceId = hex(buf, traceStart, 16);
+  span.spanId = hex(buf, spanStart, 8);
+  return span;
+}
+
+function decodeEvent(r: ProtoReader, end: number): SpanEvent {
+  const event: SpanEvent = { name: '', timeUs: 0, attributes: {} };
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === EVENT_ATTRIBUTES) {
+      decodeKeyValue(r, r.lenEnd(end), event.attributes, 0);
+    } else if (tag === EVENT_NAME) {
+      event.name = r.string(end);
+    } else if (tag === EVENT_TIME) {
+      event.timeUs = r.fixed64Micros();
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+  return event;
+}
+
+/** A link with invalid ids is dropped (the span itself stays). */
+function decodeLink(r: ProtoReader, end: number): SpanLink | undefined {
+  const link: SpanLink = { traceId: '', spanId: '', attributes: {} };
+  const buf = r.buf;
+  let traceStart = 0;
+  let traceLen = 0;
+  let spanStart = 0;
+  let spanLen = 0;
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === LINK_TRACE_ID) {
+      traceLen = r.lenEnd(end) - r.pos;
+      traceStart = r.pos;
+      r.pos += traceLen;
+    } else if (tag === LINK_SPAN_ID) {
+      spanLen = r.lenEnd(end) - r.pos;
+      spanStart = r.pos;
+      r.pos += spanLen;
+    } else if (tag === LINK_ATTRIBUTES) {
+      decodeKeyValue(r, r.lenEnd(end), link.attributes, 0);
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+  if (!isValidId(buf, traceStart, traceLen, 16) || !isValidId(buf, spanStart, spanLen, 8)) {
+    return undefined;
+  }
+  link.traceId = hex(buf, traceStart, 16);
+  link.spanId = hex(buf, spanStart, 8);
+  return link;
+}
+
+function decodeStatus(r: ProtoReader, end: number, span: Span): void {
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === STATUS_CODE) {
+      span.statusCode = toStatusCode(r.uint32());
+    } else if (tag === STATUS_MESSAGE) {
+      const message = r.string(end);
+      span.statusMessage = message === '' ? undefined : message;
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+}
+
+/** Decodes one KeyValue into `target[key]` (last one wins for a repeated key). */
+function decodeKeyValue(r: ProtoReader, end: number, target: Attributes, depth: number): void {
+  let key = '';
+  let value: AttrValue = null;
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === KEY_VALUE_KEY) {
+      key = r.string(end);
+    } else if (tag === KEY_VALUE_VALUE) {
+      value = decodeAnyValue(r, r.lenEnd(end), depth);
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+  target[key] = value;
+}
+
+/** AnyValue → plain value: int64 as the nearest number, bytes as base64, empty as null. */
+function decodeAnyValue(r: ProtoReader, end: number, depth: number): AttrValue {
+  let value: AttrValue = null;
+  while (r.pos < end) {
+    const tag = readTag(r);
+    switch (tag) {
+      case ANY_STRING:
+        value = r.string(end);
+        break;
+      case ANY_INT:
+        value = r.int64();
+        break;
+      case ANY_BOOL:
+        value = r.int64() !== 0;
+        break;
+      case ANY_DOUBLE:
+        value = r.double();
+        break;
+      case ANY_ARRAY:
+        value = decodeArray(r, r.lenEnd(end), depth + 1);
+        break;
+      case ANY_KVLIST:
+        value = decodeKvList(r, r.lenEnd(end), depth + 1);
+        break;
+      case ANY_BYTES: {
+        const bytesEnd = r.lenEnd(end);
+        value = r.buf.toString('base64', r.pos, bytesEnd);
+        r.pos = bytesEnd;
+        break;
+      }
+      default:
+        r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+  return value;
+}
+
+function decodeArray(r: ProtoReader, end: number, depth: number): AttrValue[] {
+  checkDepth(r, depth);
+  const values: AttrValue[] = [];
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === LIST_VALUES) {
+      values.push(decodeAnyValue(r, r.lenEnd(end), depth));
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+  return values;
+}
+
+function decodeKvList(r: ProtoReader, end: number, depth: number): Attributes {
+  checkDepth(r, depth);
+  const values: Attributes = {};
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === LIST_VALUES) {
+      decodeKeyValue(r, r.lenEnd(end), values, depth);
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+  return values;
+}
+
+function checkDepth(r: ProtoReader, depth: number): void {
+  if (depth > MAX_VALUE_DEPTH) {
+    r.fail(`attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`);
+  }
+}
+
+/** A skipped field may not straddle the end of its message. */
+function endMessage(r: ProtoReader, end: number): void {
+  if (r.pos !== end) {
+    r.fail('field runs past the end of its message');
+  }
+}
+
+function isZero(buf: Buffer, start: number, len: number): boolean {
+  for (let i = start; i < start + len; i++) {
+    if (buf[i] !== 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function isValidId(buf: Buffer, start: number, len: number, expected: number): boolean {
+  return len === expected && !isZero(buf, start, len);
+}
+
+function hex(buf: Buffer, start: number, len: number): string {
+  return buf.toString('hex', start, start + len);
+}

@@ -1,0 +1,89 @@
+/**
+ * The part of an OTLP Export call both receivers share: decode the message, hand the batch to the
+ * sink, wait until it is durable, and classify what went wrong, so HTTP and gRPC map the same
+ * outcome to their own status codes.
+ */
+import { DecodeError, OverloadedError } from '../model';
+import type { IngestOrigin, SpanBatch, SpanSink } from '../model';
+import { decodeTraceRequestJsonSliced } from '../otlp/jsonDecoder';
+import { decodeTraceRequestProtoSliced } from '../otlp/protoDecoder';
+import type { OtlpEncoding } from '../otlp/response';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type ReceiverLog = (level: LogLevel, message: string) => void;
+
+export interface ReceiverOptions {
+  /** Interface to bind; keep the loopback default unless the user asked otherwise. */
+  host: string;
+  /** 0 picks a free port; the handle reports the real one. */
+  port: number;
+  sink: SpanSink;
+  /** Largest message after decompression (default 64 MiB). */
+  maxBodyBytes?: number;
+  log?: ReceiverLog;
+}
+
+export interface ReceiverHandle {
+  port: number;
+  close(): Promise<void>;
+}
+
+export type ExportOutcome =
+  | { kind: 'ok'; accepted: number; rejected: number; message?: string }
+  /** The message is malformed: HTTP 400 / INVALID_ARGUMENT, never retried. */
+  | { kind: 'invalid'; message: string }
+  /** The sink is over its bound: HTTP 429 / RESOURCE_EXHAUSTED, retried after `retryAfterSeconds`. */
+  | { kind: 'overloaded'; message: string; retryAfterSeconds: number }
+  /** The sink failed: HTTP 503 / UNAVAILABLE, retried. */
+  | { kind: 'unavailable'; message: string; retryAfterSeconds: number };
+
+export const noLog: ReceiverLog = () => undefined;
+
+/** Decodes (in time slices) without ever throwing: malformed input becomes an `invalid` outcome. */
+export async function decodeExport(body: Buffer, encoding: OtlpEncoding): Promise<SpanBatch | { invalid: string }> {
+  try {
+    return encoding === 'json' ? await decodeTraceRequestJsonSliced(body) : await decodeTraceRequestProtoSliced(body);
+  } catch (e) {
+    // A DecodeError carries its reason; anything else thrown on input is still the input's fault.
+    return { invalid: e instanceof DecodeError ? e.message : `malformed request: ${String(e)}` };
+  }
+}
+
+/** Decode → ingest → outcome. Resolves only once the sink has made the batch durable. */
+export async function exportTraces(
+  body: Buffer,
+  encoding: OtlpEncoding,
+  origin: IngestOrigin,
+  sink: SpanSink,
+  log: ReceiverLog,
+): Promise<ExportOutcome> {
+  const decoded = await decodeExport(body, encoding);
+  if ('invalid' in decoded) {
+    log('warn', `OTLP/${origin.transport} ${encoding}: rejected a malformed request (${body.length} bytes): ${decoded.invalid}`);
+    return { kind: 'invalid', message: decoded.invalid };
+  }
+  if (decoded.spans.length === 0 && decoded.rejected === 0) {
+    return { kind: 'ok', accepted: 0, rejected: 0 };
+  }
+  try {
+    const result = await sink.ingest(decoded, origin);
+    // The sink counts the decoder's rejections in `rejected`; never report fewer than those.
+    const rejected = Math.max(result.rejected, decoded.rejected);
+    const message = result.errorMessage ?? decoded.rejectReason;
+    if (rejected > 0) {
+      log('info', `OTLP/${origin.transport}: ${rejected} span(s) rejected: ${message ?? ''}`);
+    }
+    return { kind: 'ok', accepted: result.accepted, rejected, message };
+  } catch (e) {
+    if (e instanceof OverloadedError) {
+      log('warn', `OTLP/${origin.transport}: ${e.message}`);
+      return { kind: 'overloaded', message: e.message, retryAfterSeconds: e.retryAfterSeconds };
+    }
+    log('error', `OTLP/${origin.transport}: storing a batch of ${decoded.spans.length} span(s) failed: ${errorText(e)}`);
+    return { kind: 'unavailable', message: 'the engine could not store the batch', retryAfterSeconds: 5 };
+  }
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
+}
