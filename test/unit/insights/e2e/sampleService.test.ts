@@ -1,0 +1,137 @@
+import * as assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import type { AssembledTrace, Resource, Span } from '../../../../src/engine/model';
+import { InsightEngine } from '../../../../src/engine/insights/engine';
+import { dbStatement, spanCodeObject } from '../../../../src/engine/insights/spanFacts';
+import { MemoryReader } from '../memoryReader';
+import type { PgCluster } from './pgCluster';
+import { startPgCluster } from './pgCluster';
+
+const N = 15;
+
+function get(port: number, p: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: p, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
+  });
+}
+
+async function seed(pg: PgCluster): Promise<void> {
+  const c = new Client({ host: '127.0.0.1', port: pg.port, user: pg.user, database: 'postgres' });
+  await c.connect();
+  await c.query(`
+    CREATE TABLE users (id int PRIMARY KEY, name text);
+    CREATE TABLE products (id int PRIMARY KEY, name text, price numeric);
+    CREATE TABLE orders (id int PRIMARY KEY, user_id int);
+    CREATE TABLE order_items (order_id int, product_id int, qty int);
+    INSERT INTO users SELECT g, 'user ' || g FROM generate_series(1, 10) g;
+    INSERT INTO products SELECT g, 'product ' || g, g * 1.5 FROM generate_series(1, 40) g;
+    INSERT INTO orders SELECT g, 1 + g % 10 FROM generate_series(1, 5) g;
+    INSERT INTO order_items SELECT o, o * 8 - i, 1 FROM generate_series(1, 5) o, generate_series(0, 7) i;
+  `);
+  await c.end();
+}
+
+/** Spans from the child (JSON over IPC) → assembled traces with one shared Resource per service. */
+function assemble(plain: Span[]): AssembledTrace[] {
+  const resources = new Map<string, Resource>();
+  const byTrace = new Map<string, Span[]>();
+  for (const s of plain) {
+    const r = resources.get(s.resource.serviceName) ?? s.resource;
+    resources.set(r.serviceName, r);
+    const span = { ...s, resource: r };
+    byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), span]);
+  }
+  return [...byTrace].map(([traceId, spans]) => ({ traceId, spans, runId: 'e2e' }));
+}
+
+describe('insights end to end: a service instrumented with the real OpenTelemetry SDK, HTTP and PostgreSQL', function () {
+  this.timeout(120_000);
+  let pg: PgCluster | undefined;
+  let child: ChildProcess | undefined;
+  let spans: Span[] = [];
+
+  before(async () => {
+    pg = await startPgCluster();
+    await seed(pg);
+    child = fork(path.join(__dirname, 'sampleService.js'), [], {
+      env: { ...process.env, PGPORT: String(pg.port), PGUSER: pg.user, PGDATABASE: 'postgres', OTEL_SEMCONV_STABILITY_OPT_IN: '' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      child!.once('message', (m: { type: string; port: number }) => (m.type === 'ready' ? resolve(m.port) : reject(new Error(`unexpected ${m.type}`))));
+      child!.once('exit', (code) => reject(new Error(`sample service exited with ${code}`)));
+    });
+    for (let i = 0; i < N; i++) {
+      assert.equal(await get(port, `/orders/${1 + (i % 5)}/items`), 200);
+      assert.equal(await get(port, '/reports/slow'), 200);
+      assert.equal(await get(port, `/users/${1 + (i % 10)}`), 200);
+      assert.equal(await get(port, '/health'), 200);
+    }
+    await new Promise((r) => setTimeout(r, 100)); // the last server span ends after the response
+    spans = await new Promise<Span[]>((resolve) => {
+      child!.once('message', (m: { type: string; spans: Span[] }) => resolve(m.spans));
+      child!.send({ type: 'flush' });
+    });
+  });
+
+  after(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.send({ type: 'stop' });
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (child.exitCode === null) {
+        child.kill('SIGKILL');
+      }
+    }
+    pg?.stop();
+  });
+
+  it('captured real HTTP server and pg client spans', () => {
+    const scopes = new Set(spans.map((s) => s.scope.name));
+    assert.ok(scopes.has('@opentelemetry/instrumentation-http'), [...scopes].join());
+    assert.ok(scopes.has('@opentelemetry/instrumentation-pg'), [...scopes].join());
+    assert.equal(new Set(spans.map((s) => s.traceId)).size, 4 * N);
+    assert.equal(spans.filter((s) => dbStatement(s) === 'SELECT name, price FROM products WHERE id = $1').length, 8 * N);
+  });
+
+  it('raises nPlusOne and bottleneck on the planted spans and nothing of those on the clean endpoints', () => {
+    const traces = assemble(spans);
+    const engine = new InsightEngine();
+    for (const t of traces) {
+      engine.observeTrace(t);
+    }
+    const insights = engine.evaluate(new MemoryReader(traces), Date.now());
+    assert.deepEqual(engine.lastFailures, []);
+    const endpoints = new Set(traces.flatMap((t) => t.spans).filter((s) => s.kind === 2).map((s) => `endpoint:shop-e2e:${s.name}`));
+    assert.deepEqual([...endpoints].sort(), ['endpoint:shop-e2e:GET /health', 'endpoint:shop-e2e:GET /orders/:id/items', 'endpoint:shop-e2e:GET /reports/slow', 'endpoint:shop-e2e:GET /users/:id']);
+
+    const productQuery = spans.find((s) => dbStatement(s) === 'SELECT name, price FROM products WHERE id = $1')!;
+    const nPlusOne = insights.filter((i) => i.type === 'nPlusOne');
+    assert.deepEqual(nPlusOne.map((i) => i.codeObject).sort(), ['endpoint:shop-e2e:GET /orders/:id/items', spanCodeObject(productQuery)]);
+    for (const i of nPlusOne) {
+      assert.equal(i.figures.statement, 'SELECT name, price FROM products WHERE id = ?');
+      assert.equal(i.figures.repeatsMedian, 8);
+      assert.equal(i.status, 'active');
+    }
+
+    const bottleneck = insights.filter((i) => i.type === 'bottleneck');
+    assert.deepEqual(bottleneck.map((i) => i.codeObject), ['span:shop-e2e:sample-service:buildReport']);
+    assert.deepEqual(bottleneck[0].figures.endpoints, ['endpoint:shop-e2e:GET /reports/slow']);
+    assert.ok((bottleneck[0].figures.shareP50 as number) > 0.8);
+
+    const clean = ['GET /users/:id', 'GET /health'];
+    for (const i of [...nPlusOne, ...bottleneck]) {
+      const where = [i.codeObject, ...((i.figures.endpoints as string[] | undefined) ?? [])].join(' ');
+      assert.ok(!clean.some((c) => where.includes(c)), `${i.type} on a clean endpoint: ${where}`);
+    }
+  });
+});
