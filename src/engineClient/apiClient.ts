@@ -78,7 +78,7 @@ export class EngineApi {
     return this.get(ApiRoutes.services, undefined, o);
   }
 
-  codeObjects(query: { service?: string; q?: string }, o?: CallOptions): Promise<CodeObjectsResponse> {
+  codeObjects(query: { service?: string; q?: string; kind?: 'span' | 'endpoint' | 'function'; file?: string; limit?: number }, o?: CallOptions): Promise<CodeObjectsResponse> {
     return this.get(ApiRoutes.codeObjects, query, o);
   }
 

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SpanLensConfig } from '../config';
@@ -6,7 +7,7 @@ import type { StatsResponse } from '../shared/api';
 import { Commands } from '../shared/constants';
 import type { EngineApi } from './apiClient';
 import type { EngineConnection, SupervisorStatus } from './engineSupervisor';
-import { EngineSupervisor, terminate } from './engineSupervisor';
+import { EngineSupervisor, connectHost, terminate } from './engineSupervisor';
 
 const POLL_MS = 3_000;
 
@@ -54,15 +55,20 @@ export class EngineService implements vscode.Disposable {
 
   /** OTLP/HTTP endpoint apps should export to (from the running engine, else from the settings). */
   get otlpHttpEndpoint(): string {
-    const s = this.connection?.state;
-    const c = this.config().engine;
-    return `http://${s?.host ?? c.host}:${s?.otlpHttpPort ?? c.otlpHttpPort}`;
+    return this.endpoint('otlpHttpPort');
   }
 
   get otlpGrpcEndpoint(): string {
+    return this.endpoint('otlpGrpcPort');
+  }
+
+  /** From the running engine, else from the settings (port 0 is only known once it runs). */
+  private endpoint(which: 'otlpHttpPort' | 'otlpGrpcPort'): string {
     const s = this.connection?.state;
     const c = this.config().engine;
-    return `http://${s?.host ?? c.host}:${s?.otlpGrpcPort ?? c.otlpGrpcPort}`;
+    const host = connectHost(s?.host ?? c.host);
+    const port = s?.[which] || c[which];
+    return `http://${host}:${port || '<port chosen at start>'}`;
   }
 
   get storageDir(): string {
@@ -91,6 +97,7 @@ export class EngineService implements vscode.Disposable {
         host: c.host,
         otlpHttpPort: c.otlpHttpPort,
         otlpGrpcPort: c.otlpGrpcPort,
+        extraArgs: ['--config', this.writeEngineConfig()],
         log: (level, line) => this.log[level](line),
         onStatus: (s, message) => {
           this.lastMessage = message;
@@ -100,6 +107,18 @@ export class EngineService implements vscode.Disposable {
       });
     }
     return this.supervisor;
+  }
+
+  /**
+   * Settings the engine reads from its config file (retention, size); written next to its store
+   * when it is started from this window.
+   */
+  private writeEngineConfig(): string {
+    const c = this.config().engine;
+    const file = path.join(this.storageDir, 'extension-config.json');
+    fs.mkdirSync(this.storageDir, { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify({ engine: { retentionDays: c.retentionDays, maxStorageMB: c.maxStorageMB } }, null, 2)}\n`, { mode: 0o600 });
+    return file;
   }
 
   private onStatus(s: SupervisorStatus): void {

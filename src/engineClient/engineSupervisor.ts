@@ -113,7 +113,7 @@ export class EngineSupervisor {
     if (!state || !processAlive(state.pid)) {
       return undefined;
     }
-    const api = new EngineApi(state);
+    const api = new EngineApi(state, connectHost(state.host));
     try {
       await api.health({ timeoutMs: 2_000 });
     } catch {
@@ -264,6 +264,11 @@ export class EngineSupervisor {
     this.disposed = true;
     await this.stop();
   }
+}
+
+/** Where to reach an engine bound to `host`: a wildcard bind is reached on loopback. */
+export function connectHost(host: string | undefined): string {
+  return !host || host === '0.0.0.0' || host === '::' || host === '[::]' ? '127.0.0.1' : host;
 }
 
 /** SIGTERM, then SIGKILL after a grace period. */

@@ -20,7 +20,8 @@ export interface MappedFunction {
   /** 0-based line of the definition's first line (decorators excluded) and of its last line. */
   line: number;
   endLine: number;
-  /** 0-based position of the name on `line` (hover target). */
+  /** 0-based line and column of the name (hover target; differs from `line` with decorators). */
+  nameLine: number;
   nameColumn: number;
   spanNames: string[];
   routes: MappedRoute[];
@@ -32,6 +33,8 @@ export interface DocumentMap {
   path: string;
   languageId: string;
   functions: MappedFunction[];
+  /** The mapper's own matcher (the mapping module knows scopes and globs); else `matchCodeObjects`. */
+  match?(codeObjects: readonly CodeObject[]): Map<number, CodeObject[]>;
 }
 
 export interface MapInput {
@@ -69,6 +72,12 @@ const routeOf = (name: string): MappedRoute | undefined => {
   const m = /^([A-Z]+) (\/\S*)$/.exec(name);
   return m ? { method: m[1], path: m[2] } : undefined;
 };
+
+/** `GET /users/{id}` → `GET /users/{}`: an endpoint name as a comparable route key. */
+export function endpointRouteKey(name: string): string {
+  const r = routeOf(name);
+  return r ? `${r.method} ${normalizeRoute(r.path)}` : name;
+}
 
 /** FastAPI `{id}`, Express `:id` and `{id:int}` compare equal. */
 export function normalizeRoute(path: string): string {
@@ -175,7 +184,7 @@ export function fallbackMapDocument(input: MapInput): DocumentMap {
 
 /** A function found at line `i` by a definition regex (group 1: indent, group 2: name). */
 function newFunction(def: RegExpExecArray, text: string, i: number, qualifiedName: string, routes: MappedRoute[]): MappedFunction {
-  return { name: def[2], qualifiedName, line: i, endLine: i, nameColumn: text.indexOf(def[2], def[1].length), spanNames: [], routes, keys: [`fn:${qualifiedName}`] };
+  return { name: def[2], qualifiedName, line: i, endLine: i, nameLine: i, nameColumn: text.indexOf(def[2], def[1].length), spanNames: [], routes, keys: [`fn:${qualifiedName}`] };
 }
 
 function indentOf(line: string): number {

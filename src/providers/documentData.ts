@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { EngineService } from '../engineClient/engineService';
 import type { ScopedLogger } from '../logger';
-import type { CodeObjectStats } from '../shared/api';
+import type { CodeObject, CodeObjectStats } from '../shared/api';
 import { SUPPORTED_LANGUAGES } from '../shared/constants';
 import type { DocumentMap, DocumentMapper, MappedFunction } from './codeMap';
-import { functionAtLine } from './codeMap';
+import { endpointRouteKey, functionAtLine, normalizeRoute } from './codeMap';
 import type { FunctionData } from './lensModel';
 import { functionData } from './lensModel';
 
@@ -47,6 +47,7 @@ export class DocumentDataService implements vscode.Disposable {
   private readonly maps = new Map<string, { version: number; map: Promise<DocumentMap> }>();
   private readonly files = new Map<string, { key: string; data: Promise<FileData | undefined> }>();
   private readonly stats = new Map<string, { generation: number; stats: Promise<CodeObjectStats | undefined> }>();
+  private endpoints: { generation: number; list: Promise<CodeObject[]> } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -69,6 +70,7 @@ export class DocumentDataService implements vscode.Disposable {
     this.generation++;
     this.files.clear();
     this.stats.clear();
+    this.endpoints = undefined;
   }
 
   mapDocument(doc: vscode.TextDocument): Promise<DocumentMap> {
@@ -105,7 +107,14 @@ export class DocumentDataService implements vscode.Disposable {
       const spanNames = [...new Set(map.functions.flatMap((f) => f.spanNames))];
       const keys = [...new Set(map.functions.flatMap((f) => f.keys))];
       const routes = map.functions.flatMap((f) => f.routes.map((r) => `${r.method} ${r.path}`));
-      const { codeObjects } = await api.lookup({ files: [map.path], spanNames: [...spanNames, ...routes], keys }, { signal });
+      const routeKeys = new Set(map.functions.flatMap((f) => f.routes.map((r) => `${r.method.toUpperCase()} ${normalizeRoute(r.path)}`)));
+      const [{ codeObjects: found }, endpoints] = await Promise.all([
+        api.lookup({ files: [map.path], spanNames: [...spanNames, ...routes], keys }, { signal }),
+        routeKeys.size ? this.allEndpoints() : Promise.resolve([]),
+      ]);
+      // Endpoints are found by route (the engine keys them by service, which source does not know).
+      const seen = new Set(found.map((c) => c.id));
+      const codeObjects = [...found, ...endpoints.filter((e) => !seen.has(e.id) && routeKeys.has(endpointRouteKey(e.name)))];
       const ids = [...new Set([...codeObjects.map((c) => c.id), ...keys])];
       const { insights } = ids.length ? await api.insights({ keys: ids }, { signal }) : { insights: [] };
       const engineHasData = (this.engine.stats?.spansStored ?? 0) > 0;
@@ -119,6 +128,20 @@ export class DocumentDataService implements vscode.Disposable {
       }
     });
     return data;
+  }
+
+  /** Every endpoint the engine knows, fetched once per data generation and shared by all documents. */
+  private allEndpoints(): Promise<CodeObject[]> {
+    const api = this.engine.api;
+    if (!api) {
+      return Promise.resolve([]);
+    }
+    if (this.endpoints?.generation !== this.generation) {
+      const list = api.codeObjects({ kind: 'endpoint', limit: 10_000 }).then((r) => r.codeObjects);
+      list.catch(() => (this.endpoints = undefined));
+      this.endpoints = { generation: this.generation, list };
+    }
+    return this.endpoints.list;
   }
 
   /** Statistics of one code object, cached until new data arrives. */

@@ -75,7 +75,7 @@ export class HoverProvider implements vscode.HoverProvider {
   ): Promise<{ doc: vscode.TextDocument; fn: MappedFunction } | undefined> {
     const map = await this.data.mapDocument(doc);
     // At the definition itself.
-    const atDef = map.functions.find((f) => f.line === wordRange.start.line && f.name === word);
+    const atDef = map.functions.find((f) => f.nameLine === wordRange.start.line && f.name === word);
     if (atDef) {
       return { doc, fn: atDef };
     }
@@ -95,7 +95,7 @@ export class HoverProvider implements vscode.HoverProvider {
       }
       const targetDoc = uri.toString() === doc.uri.toString() ? doc : await vscode.workspace.openTextDocument(uri);
       const targetMap = await this.data.mapDocument(targetDoc);
-      const fn = targetMap.functions.find((f) => f.name === word && Math.abs(f.line - range.start.line) <= 3);
+      const fn = targetMap.functions.find((f) => f.name === word && Math.abs(f.nameLine - range.start.line) <= 3);
       if (fn) {
         return { doc: targetDoc, fn };
       }

@@ -53,7 +53,7 @@ export function sortInsights(insights: readonly Insight[]): Insight[] {
 
 /** Joins the document map with engine data: per function, its code objects and insights. */
 export function functionData(map: DocumentMap, codeObjects: readonly CodeObject[], insights: readonly Insight[]): FunctionData[] {
-  const matched = matchCodeObjects(map, codeObjects);
+  const matched = map.match ? map.match(codeObjects) : matchCodeObjects(map, codeObjects);
   const insightsByObject = new Map<string, Insight[]>();
   for (const ins of insights) {
     const list = insightsByObject.get(ins.codeObject);
