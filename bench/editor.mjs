@@ -5,6 +5,9 @@
 //   npm run bench:editor
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 
 const require = createRequire(import.meta.url);
 const { fallbackMapDocument } = require('../out/src/providers/codeMap.js');
@@ -108,6 +111,18 @@ const hoverUs = ((performance.now() - h0) / 1000) * 1000;
 console.log(`CodeLens provide + resolve, mapper: ${mapperName}, Node ${process.version}`);
 console.table(rows);
 console.log(`hover markdown: ${hoverUs.toFixed(1)} µs per hover`);
+// Activation: load dist/extension.js + activate() in fresh processes (see bench/activation.cjs).
+const bundle = new URL('../dist/extension.js', import.meta.url).pathname;
+const act = [];
+for (let i = 0; i < 10; i++) {
+  const r = spawnSync(process.execPath, [new URL('./activation.cjs', import.meta.url).pathname], { encoding: 'utf8' });
+  if (r.status === 0) act.push(JSON.parse(r.stdout.trim().split('\n').pop()));
+}
+if (act.length) {
+  const col = (k) => act.map((a) => a[k]);
+  console.log(`activation outside VS Code (${(statSync(bundle).size / 1024).toFixed(0)} KiB bundle, load average ${loadavg()[0].toFixed(1)}): ` +
+    `load min ${Math.min(...col('loadMs')).toFixed(1)} / p50 ${pct(col('loadMs'), 0.5).toFixed(1)} ms, activate() min ${Math.min(...col('activateMs')).toFixed(2)} / p50 ${pct(col('activateMs'), 0.5).toFixed(2)} ms`);
+}
 const worst = Math.max(...rows.map((r) => Number(r['total p95 ms'])));
 if (worst > 50) {
   console.log(`over target: ${worst} ms > 50 ms`);

@@ -1,5 +1,4 @@
-import axios, { isAxiosError } from 'axios';
-import type { AxiosInstance } from 'axios';
+import type { AxiosInstance, AxiosStatic } from 'axios';
 import type {
   ApiError,
   CodeObjectStats,
@@ -53,17 +52,27 @@ const IMPORT_TIMEOUT_MS = 120_000;
  * cancellation through an AbortSignal (the providers pass one derived from their CancellationToken).
  */
 export class EngineApi {
-  private readonly http: AxiosInstance;
+  private http: Promise<{ axios: AxiosStatic; instance: AxiosInstance }> | undefined;
 
-  constructor(readonly state: Pick<EngineState, 'apiPort' | 'token'>, host = '127.0.0.1') {
-    this.http = axios.create({
-      baseURL: `http://${host}:${state.apiPort}`,
-      timeout: DEFAULT_TIMEOUT_MS,
-      headers: { Authorization: `Bearer ${state.token}` },
-      // The engine is on loopback: never go through a proxy configured for the internet.
-      proxy: false,
-      maxContentLength: 64 * 1024 * 1024,
-    });
+  constructor(
+    readonly state: Pick<EngineState, 'apiPort' | 'token'>,
+    private readonly host = '127.0.0.1',
+  ) {}
+
+  /** axios is loaded on the first call, not when the extension loads (activation stays cheap). */
+  private client(): Promise<{ axios: AxiosStatic; instance: AxiosInstance }> {
+    this.http ??= import('axios').then(({ default: axios }) => ({
+      axios,
+      instance: axios.create({
+        baseURL: `http://${this.host}:${this.state.apiPort}`,
+        timeout: DEFAULT_TIMEOUT_MS,
+        headers: { Authorization: `Bearer ${this.state.token}` },
+        // The engine is on loopback: never go through a proxy configured for the internet.
+        proxy: false,
+        maxContentLength: 64 * 1024 * 1024,
+      }),
+    }));
+    return this.http;
   }
 
   health(o?: CallOptions): Promise<HealthResponse> {
@@ -129,8 +138,9 @@ export class EngineApi {
     o?: CallOptions,
     params?: Record<string, unknown>,
   ): Promise<T> {
+    const { axios, instance } = await this.client();
     try {
-      const res = await this.http.request<T>({
+      const res = await instance.request<T>({
         method,
         url,
         data,
@@ -140,13 +150,13 @@ export class EngineApi {
       });
       return res.data;
     } catch (e) {
-      throw toApiError(e, `${method.toUpperCase()} ${url}`);
+      throw toApiError(axios, e, `${method.toUpperCase()} ${url}`);
     }
   }
 }
 
-function toApiError(e: unknown, what: string): EngineApiError {
-  if (isAxiosError<ApiError>(e)) {
+function toApiError(axios: AxiosStatic, e: unknown, what: string): EngineApiError {
+  if (axios.isAxiosError<ApiError>(e)) {
     const body = e.response?.data;
     if (body && typeof body === 'object' && 'error' in body) {
       return new EngineApiError(`${what}: ${body.error.message}`, e.response?.status, body.error.code);
