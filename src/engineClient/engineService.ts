@@ -67,8 +67,7 @@ export class EngineService implements vscode.Disposable {
     const s = this.connection?.state;
     const c = this.config().engine;
     const host = connectHost(s?.host ?? c.host);
-    const port = s?.[which] || c[which];
-    return `http://${host}:${port || '<port chosen at start>'}`;
+    return `http://${host}:${s?.[which] || c[which]}`;
   }
 
   get storageDir(): string {
