@@ -256,7 +256,8 @@ export interface CompareResponse {
   fixedInsights: Insight[];
 }
 
-export type ImportFormat = 'otlp-json' | 'jaeger' | 'zipkin';
+/** `otlp-protobuf`: one binary ExportTraceServiceRequest (a `.pb` file), only by path. */
+export type ImportFormat = 'otlp-json' | 'otlp-protobuf' | 'jaeger' | 'zipkin';
 
 /** `POST /api/v1/import` — either a path readable by the engine or the file content itself. */
 export interface ImportRequest {

@@ -10,19 +10,23 @@
  * code.* attributes in both the new (`code.function.name`, …) and the old (`code.function`, …)
  * conventions, and attributes of every OTLP value type the SDK can send.
  */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as zlib from 'node:zlib';
 import type { Attributes, Context, Link, Span, Tracer } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter as GrpcExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { IdGenerator, ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
-/** `proto` = OTLP/HTTP protobuf, `json` = OTLP/HTTP JSON, `grpc` = OTLP/gRPC. */
-export type ExporterKind = 'proto' | 'json' | 'grpc';
+/** `proto` = OTLP/HTTP protobuf, `json` = OTLP/HTTP JSON, `grpc` = OTLP/gRPC, `zipkin` = Zipkin v2 JSON. */
+export type ExporterKind = 'proto' | 'json' | 'grpc' | 'zipkin';
 
 export interface ExporterOptions {
   gzip?: boolean;
@@ -30,8 +34,9 @@ export interface ExporterOptions {
 }
 
 /**
- * A real SDK exporter. `url` is the full `/v1/traces` URL for `proto`/`json` and
- * `http://host:port` for `grpc` (plain text on loopback).
+ * A real SDK exporter. `url` is the full `/v1/traces` URL for `proto`/`json`,
+ * `http://host:port` for `grpc` (plain text on loopback), the `/api/v2/spans` URL for `zipkin`
+ * (which has no compression option).
  */
 export function makeExporter(kind: ExporterKind, url: string, opts: ExporterOptions = {}): SpanExporter {
   const compression = opts.gzip ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE;
@@ -43,6 +48,8 @@ export function makeExporter(kind: ExporterKind, url: string, opts: ExporterOpti
       return new JsonExporter({ url, compression, timeoutMillis });
     case 'grpc':
       return new GrpcExporter({ url, compression, timeoutMillis });
+    case 'zipkin':
+      return new ZipkinExporter({ url });
   }
 }
 
@@ -147,6 +154,34 @@ export function summarize(spans: ReadableSpan[]): WorkloadSummary {
     traceIds,
     services: [...new Set(spans.map((s) => String(s.resource.attributes['service.name'])))],
   };
+}
+
+/**
+ * Runs `send(url)` against a throw-away loopback HTTP server that answers every POST with success
+ * and returns the bodies it received (gunzipped): how fixtures record what the exporters send.
+ */
+export async function captureExports(kind: ExporterKind, send: (url: string) => Promise<unknown>): Promise<Buffer[]> {
+  const bodies: Buffer[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      bodies.push(req.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw);
+      const json = kind !== 'proto';
+      res.writeHead(kind === 'zipkin' ? 202 : 200, { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' });
+      res.end(json && kind !== 'zipkin' ? '{}' : undefined);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    await send(kind === 'zipkin' ? `http://127.0.0.1:${port}/api/v2/spans` : `http://127.0.0.1:${port}/v1/traces`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  return bodies;
 }
 
 interface Tracers {
