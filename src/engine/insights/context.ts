@@ -5,6 +5,8 @@
 import type { AggregateReader } from '../model';
 import type { InsightConfig } from './config';
 import type { InsightDraft } from './draft';
+import { pickSamples } from './draft';
+import type { CodeObject, CodeObjectStats } from '../../shared/api';
 import type { Execution, ExceptionFact, ProducerFact, SegmentFacts, StatementFact, TraceFacts } from './traceFacts';
 
 function group<T>(items: Iterable<T>, key: (t: T) => string): Map<string, T[]> {
@@ -93,9 +95,31 @@ export class AnalysisContext {
     return this.memo('prod', () => new Map(this.facts.flatMap((f) => f.producers).map((p) => [p.ref, p] as const)));
   }
 
-  /** Codes objects of the store, with their stats over all data, by kind. */
-  get codeObjects() {
+  /** Code objects of the store. */
+  get codeObjects(): CodeObject[] {
     return this.memo('co', () => this.reader.codeObjects());
+  }
+
+  /** Stats over all data of every span and endpoint code object (not functions), sorted by key. */
+  get spanAndEndpointStats(): CodeObjectStats[] {
+    return this.memo('coStats', () => {
+      const out: CodeObjectStats[] = [];
+      for (const co of this.codeObjects) {
+        if (co.kind === 'function') {
+          continue;
+        }
+        const st = this.reader.stats(co.id);
+        if (st && st.count > 0) {
+          out.push(st);
+        }
+      }
+      return out.sort((a, b) => (a.codeObject.id < b.codeObject.id ? -1 : 1));
+    });
+  }
+
+  /** Sample traces of a code object's executions (memoized: several analyzers show them). */
+  samplesOf(key: string): InsightDraft['sampleTraceIds'] {
+    return this.memo(`samples\u0000${key}`, () => pickSamples(this.executionsByKey.get(key) ?? []));
   }
 }
 

@@ -82,17 +82,38 @@ export interface Sampled {
   error?: boolean;
 }
 
-/** Slowest, median and (when any) an error trace among `items`; deterministic on ties. */
+/** a before b: by duration, then trace id (a total order, so samples never depend on input order). */
+function before(a: Sampled, b: Sampled): boolean {
+  return a.durUs < b.durUs || (a.durUs === b.durUs && a.traceId < b.traceId);
+}
+
+/**
+ * Slowest, median and (when any) the fastest error trace among `items`; deterministic on ties.
+ * Linear scans plus one native numeric sort of the durations: called for every insight.
+ */
 export function pickSamples(items: readonly Sampled[]): InsightDraft['sampleTraceIds'] {
   if (items.length === 0) {
     return {};
   }
-  const sorted = [...items].sort((a, b) => a.durUs - b.durUs || (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
-  const out: InsightDraft['sampleTraceIds'] = {
-    slowest: sorted[sorted.length - 1].traceId,
-    median: sorted[Math.floor((sorted.length - 1) / 2)].traceId,
-  };
-  const err = sorted.find((s) => s.error);
+  const durs = new Float64Array(items.length);
+  items.forEach((it, i) => (durs[i] = it.durUs));
+  durs.sort();
+  const medianDur = durs[Math.floor((items.length - 1) / 2)];
+  let slowest = items[0];
+  let median: Sampled | undefined;
+  let err: Sampled | undefined;
+  for (const it of items) {
+    if (before(slowest, it)) {
+      slowest = it;
+    }
+    if (it.durUs === medianDur && (!median || it.traceId < median.traceId)) {
+      median = it;
+    }
+    if (it.error && (!err || before(it, err))) {
+      err = it;
+    }
+  }
+  const out: InsightDraft['sampleTraceIds'] = { slowest: slowest.traceId, median: median!.traceId };
   if (err) {
     out.error = err.traceId;
   }

@@ -11,21 +11,7 @@ import { median } from './stats';
 
 /** Stats over all data of every span and endpoint code object (not functions), sorted by key. */
 export function spanAndEndpointStats(ctx: AnalysisContext): CodeObjectStats[] {
-  const out: CodeObjectStats[] = [];
-  for (const co of ctx.codeObjects) {
-    if (co.kind === 'function') {
-      continue;
-    }
-    const st = ctx.reader.stats(co.id);
-    if (st && st.count > 0) {
-      out.push(st);
-    }
-  }
-  return out.sort((a, b) => (a.codeObject.id < b.codeObject.id ? -1 : 1));
-}
-
-function samplesOf(ctx: AnalysisContext, key: string): InsightDraft['sampleTraceIds'] {
-  return pickSamples((ctx.executionsByKey.get(key) ?? []).map((e) => ({ traceId: e.traceId, durUs: e.durUs, error: e.error })));
+  return ctx.spanAndEndpointStats;
 }
 
 export function duration(ctx: AnalysisContext): InsightDraft[] {
@@ -51,7 +37,7 @@ export function duration(ctx: AnalysisContext): InsightDraft[] {
         lastCall: st.lastCall ?? null,
         trendP50Ms: spark,
       },
-      sampleTraceIds: samplesOf(ctx, st.codeObject.id),
+      sampleTraceIds: ctx.samplesOf(st.codeObject.id),
     });
   });
 }
@@ -81,7 +67,7 @@ export function slowEndpoint(ctx: AnalysisContext): InsightDraft[] {
             title: `Slow endpoint: p50 ${fmtMs(p50)} (${slower === null ? '' : `${Math.round(slower * 100)}% slower than typical`})`,
             detail: `${displayName(st.codeObject.id)} has p50 ${fmtMs(p50)}; the service's endpoints typically take ${fmtMs(typical)}.`,
             figures: { p50Ms: round(p50), typicalP50Ms: round(typical), slowerBy: slower === null ? null : round(slower), endpoints: list.length },
-            sampleTraceIds: samplesOf(ctx, st.codeObject.id),
+            sampleTraceIds: ctx.samplesOf(st.codeObject.id),
             confirmed: st.count >= ctx.config.minTracesForActive,
           }),
         );
@@ -105,7 +91,7 @@ export function longTail(ctx: AnalysisContext): InsightDraft[] {
           title: `Long tail: p99 ${fmtMs(p99)} = ${round(p99 / p50, 1)}× p50`,
           detail: `1 in 100 calls of ${displayName(st.codeObject.id)} takes ${fmtMs(p99)} or more while the median is ${fmtMs(p50)}.`,
           figures: { p50Ms: round(p50), p99Ms: round(p99), ratio: round(p99 / p50), count: st.count },
-          sampleTraceIds: samplesOf(ctx, st.codeObject.id),
+          sampleTraceIds: ctx.samplesOf(st.codeObject.id),
         }),
       );
     }
