@@ -7,23 +7,20 @@
  */
 import type { CompareResponse, CompareRow, Insight, InsightType } from '../../shared/api';
 import { INSIGHT_TYPES } from '../../shared/api';
-import type { AggregateReader } from '../model';
-import { compareRuns, UnknownRunError } from '../insights/compare';
-import type { SampleSource } from '../insights/compare';
 
-/** What check and compare need from the store: opened by the CLI dispatch for `--storage`. */
-export interface RunSource {
-  reader: AggregateReader;
-  /** Insights of one run alone (e.g. `InsightEngine.evaluateRun`). */
-  insightsForRun(runId: string): Insight[];
-  /** Raw samples when still available (e.g. `InsightEngine.samples`). */
-  samples?: SampleSource;
-  close?(): void | Promise<void>;
+/** Two runs compared, with every insight of the candidate run. */
+export interface RunComparison {
+  comparison: CompareResponse;
+  candidateInsights: Insight[];
 }
 
 export interface CliDeps {
-  /** Opens the storage folder (`--storage DIR`, or the default one when undefined). */
-  open(storage: string | undefined): RunSource | Promise<RunSource>;
+  /**
+   * Compares two runs of the storage folder (`--storage DIR`, or the default one when undefined):
+   * through the running engine's API, or an engine opened for the command. Rejects with a message
+   * for unknown runs or an unreadable storage.
+   */
+  compare(storage: string | undefined, baseline: string, candidate: string): Promise<RunComparison>;
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -256,28 +253,12 @@ export async function runCheck(argv: readonly string[], deps: CliDeps): Promise<
   return rep.passed ? 0 : 1;
 }
 
-/** Opens the storage and compares; an exit code (2) with the message printed on input errors. */
-export async function compareFromSource(
-  storage: string | undefined,
-  baseline: string,
-  candidate: string,
-  deps: CliDeps,
-  command: string,
-): Promise<{ comparison: CompareResponse; candidateInsights: Insight[] } | number> {
-  let src: RunSource | undefined;
+/** Compares through `deps`; on an error prints it and gives exit code 2 (unknown run, no storage). */
+export async function compareFromSource(storage: string | undefined, baseline: string, candidate: string, deps: CliDeps, command: string): Promise<RunComparison | number> {
   try {
-    src = await deps.open(storage);
-    const candidateInsights = src.insightsForRun(candidate);
-    const comparison = compareRuns(src.reader, baseline, candidate, src.insightsForRun(baseline), candidateInsights, src.samples);
-    return { comparison, candidateInsights };
+    return await deps.compare(storage, baseline, candidate);
   } catch (e) {
-    if (e instanceof UnknownRunError || e instanceof UsageError) {
-      deps.stderr(`spanlens-engine ${command}: ${e.message}\n`);
-      return 2;
-    }
-    deps.stderr(`spanlens-engine ${command}: cannot read the runs: ${(e as Error).message}\n`);
+    deps.stderr(`spanlens-engine ${command}: ${(e as Error).message}\n`);
     return 2;
-  } finally {
-    await src?.close?.();
   }
 }

@@ -12,6 +12,7 @@ import { DEFAULT_INSIGHT_CONFIG } from './config';
 import { relChange } from './durationChange';
 import { displayName } from './draft';
 import { significance } from './significance';
+import type { InsightEngine } from './engine';
 
 export class UnknownRunError extends Error {
   constructor(
@@ -88,4 +89,19 @@ export function compareRuns(
   const newInsights = [...b.values()].filter((i) => !a.has(i.id));
   const fixedInsights = [...a.values()].filter((i) => !b.has(i.id)).map((i) => ({ ...i, status: 'possibly-fixed' as const }));
   return { baseline, candidate, rows, newInsights, fixedInsights };
+}
+
+/** Both runs' insights from the engine (each run evaluated alone) and its raw samples: the API's and CLI's comparison. */
+export function compareWithEngine(engine: InsightEngine, reader: AggregateReader, baselineRunId: string, candidateRunId: string, now: number): { comparison: CompareResponse; candidateInsights: Insight[] } {
+  const candidateInsights = engine.evaluateRun(reader, candidateRunId, now);
+  const comparison = compareRuns(
+    reader,
+    baselineRunId,
+    candidateRunId,
+    engine.evaluateRun(reader, baselineRunId, now),
+    candidateInsights,
+    (k, r) => engine.samples(k, r),
+    engine.config,
+  );
+  return { comparison, candidateInsights };
 }

@@ -3,7 +3,7 @@ import type { AssembledTrace } from '../../../src/engine/model';
 import { runCheck } from '../../../src/engine/cli/check';
 import type { CliDeps } from '../../../src/engine/cli/check';
 import { runCompare } from '../../../src/engine/cli/compare';
-import { compareRuns, UnknownRunError } from '../../../src/engine/insights/compare';
+import { compareRuns, compareWithEngine, UnknownRunError } from '../../../src/engine/insights/compare';
 import { InsightEngine } from '../../../src/engine/insights/engine';
 import { plantNPlusOne, rng, traces } from '../../support/traceBuilder';
 import { MemoryReader } from './memoryReader';
@@ -40,9 +40,9 @@ function cli(aMsCandidate: number, candidateNPlusOne = false): CliDeps & { out: 
     out: '',
     err: '',
     opened: [] as (string | undefined)[],
-    open: (storage: string | undefined) => {
+    compare: async (storage: string | undefined, baseline: string, candidate: string) => {
       deps.opened.push(storage);
-      return { reader, insightsForRun: (id: string) => engine.evaluateRun(reader, id, NOW), samples: (k: string, id: string) => engine.samples(k, id) };
+      return compareWithEngine(engine, reader, baseline, candidate, NOW);
     },
     stdout: (s: string) => void (deps.out += s),
     stderr: (s: string) => void (deps.err += s),
