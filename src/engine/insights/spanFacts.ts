@@ -90,6 +90,22 @@ export function dbStatement(span: Span): string | undefined {
  * lists collapse to `IN (?)`, `$1`/`:name` parameters become `?`, whitespace is collapsed.
  */
 export function normalizeStatement(sql: string): string {
+  let n = statementCache.get(sql);
+  if (n === undefined) {
+    n = normalizeStatementUncached(sql);
+    // Applications send few distinct statement texts; a bounded cache saves the regexes per span.
+    if (statementCache.size >= STATEMENT_CACHE_SIZE) {
+      statementCache.clear();
+    }
+    statementCache.set(sql, n);
+  }
+  return n;
+}
+
+const STATEMENT_CACHE_SIZE = 10_000;
+const statementCache = new Map<string, string>();
+
+function normalizeStatementUncached(sql: string): string {
   return sql
     .replace(/'(?:[^']|'')*'/g, '?')
     .replace(/"(?:[^"\\]|\\.)*"(?=\s*(?:[=<>,)]|$))/g, '?')

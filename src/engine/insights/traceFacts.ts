@@ -228,14 +228,26 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
     }
   }
 
-  // Segments.
+  // Segments: every span belongs to the segment of its nearest segment root.
+  const membersOf = new Map<Node, Node[]>();
+  for (const n of nodes) {
+    const r = segRootOf(n);
+    if (r && r !== n) {
+      const list = membersOf.get(r);
+      if (list) {
+        list.push(n);
+      } else {
+        membersOf.set(r, [n]);
+      }
+    }
+  }
   for (const root of nodes) {
     const endpoint = endpointOf.get(root);
     if (!endpoint) {
       continue;
     }
     const s = root.span;
-    const members = nodes.filter((n) => n !== root && segRootOf(n) === root);
+    const members = membersOf.get(root) ?? [];
     const inSeg = (n: Node): boolean => segRootOf(n) === root;
     const lo = s.startUs;
     const hi = Math.max(s.endUs, s.startUs);
