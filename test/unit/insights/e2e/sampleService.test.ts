@@ -1,44 +1,14 @@
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
-import * as http from 'node:http';
 import * as path from 'node:path';
-import { Client } from 'pg';
 import type { AssembledTrace, Resource, Span } from '../../../../src/engine/model';
 import { InsightEngine } from '../../../../src/engine/insights/engine';
 import { dbStatement, spanCodeObject } from '../../../../src/engine/insights/spanFacts';
 import { MemoryReader } from '../memoryReader';
 import type { PgCluster } from './pgCluster';
 import { startPgCluster } from './pgCluster';
-
-const N = 15;
-
-function get(port: number, p: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path: p, agent: false }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      })
-      .on('error', reject);
-  });
-}
-
-async function seed(pg: PgCluster): Promise<void> {
-  const c = new Client({ host: '127.0.0.1', port: pg.port, user: pg.user, database: 'postgres' });
-  await c.connect();
-  await c.query(`
-    CREATE TABLE users (id int PRIMARY KEY, name text);
-    CREATE TABLE products (id int PRIMARY KEY, name text, price numeric);
-    CREATE TABLE orders (id int PRIMARY KEY, user_id int);
-    CREATE TABLE order_items (order_id int, product_id int, qty int);
-    INSERT INTO users SELECT g, 'user ' || g FROM generate_series(1, 10) g;
-    INSERT INTO products SELECT g, 'product ' || g, g * 1.5 FROM generate_series(1, 40) g;
-    INSERT INTO orders SELECT g, 1 + g % 10 FROM generate_series(1, 5) g;
-    INSERT INTO order_items SELECT o, o * 8 - i, 1 FROM generate_series(1, 5) o, generate_series(0, 7) i;
-  `);
-  await c.end();
-}
+import { driveTraffic, REQUESTS, seed } from './traffic';
 
 /** Spans from the child (JSON over IPC) → assembled traces with one shared Resource per service. */
 function assemble(plain: Span[]): AssembledTrace[] {
@@ -66,16 +36,7 @@ describe('insights end to end: a service instrumented with the real OpenTelemetr
       env: { ...process.env, PGPORT: String(pg.port), PGUSER: pg.user, PGDATABASE: 'postgres', OTEL_SEMCONV_STABILITY_OPT_IN: '' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    const port = await new Promise<number>((resolve, reject) => {
-      child!.once('message', (m: { type: string; port: number }) => (m.type === 'ready' ? resolve(m.port) : reject(new Error(`unexpected ${m.type}`))));
-      child!.once('exit', (code) => reject(new Error(`sample service exited with ${code}`)));
-    });
-    for (let i = 0; i < N; i++) {
-      assert.equal(await get(port, `/orders/${1 + (i % 5)}/items`), 200);
-      assert.equal(await get(port, '/reports/slow'), 200);
-      assert.equal(await get(port, `/users/${1 + (i % 10)}`), 200);
-      assert.equal(await get(port, '/health'), 200);
-    }
+    await driveTraffic(child);
     await new Promise((r) => setTimeout(r, 100)); // the last server span ends after the response
     spans = await new Promise<Span[]>((resolve) => {
       child!.once('message', (m: { type: string; spans: Span[] }) => resolve(m.spans));
@@ -99,8 +60,8 @@ describe('insights end to end: a service instrumented with the real OpenTelemetr
     const scopes = new Set(spans.map((s) => s.scope.name));
     assert.ok(scopes.has('@opentelemetry/instrumentation-http'), [...scopes].join());
     assert.ok(scopes.has('@opentelemetry/instrumentation-pg'), [...scopes].join());
-    assert.equal(new Set(spans.map((s) => s.traceId)).size, 4 * N);
-    assert.equal(spans.filter((s) => dbStatement(s) === 'SELECT name, price FROM products WHERE id = $1').length, 8 * N);
+    assert.equal(new Set(spans.map((s) => s.traceId)).size, 4 * REQUESTS);
+    assert.equal(spans.filter((s) => dbStatement(s) === 'SELECT name, price FROM products WHERE id = $1').length, 8 * REQUESTS);
   });
 
   it('raises nPlusOne and bottleneck on the planted spans and nothing of those on the clean endpoints', () => {
