@@ -10,7 +10,7 @@
  */
 import type { AttrValue, Attributes } from '../../shared/api';
 import type { Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model';
-import { ProtoReader } from './protoReader';
+import { HexIdCache, ProtoReader } from './protoReader';
 import { YIELD_MASK, runSliced, runSync } from './slices';
 import {
   MAX_VALUE_DEPTH,
@@ -436,6 +436,9 @@ function isValidId(buf: Buffer, start: number, len: number, expected: number): b
   return len === expected && !isZero(buf, start, len);
 }
 
+const traceIds = new HexIdCache(16);
+const spanIds = new HexIdCache(8);
+
 function hex(buf: Buffer, start: number, len: number): string {
-  return buf.toString('hex', start, start + len);
+  return len === 16 ? traceIds.hex(buf, start) : spanIds.hex(buf, start);
 }

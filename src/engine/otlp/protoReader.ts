@@ -12,8 +12,8 @@ export const WIRE_LEN = 2;
 export const WIRE_FIXED32 = 5;
 
 const TWO_POW_32 = 4294967296;
-/** Strings up to this many bytes are decoded in JS; longer ones by Buffer's native utf8 slice. */
-const SHORT_STRING = 32;
+/** Strings up to this many bytes go through the string cache; longer ones straight to native code. */
+const SHORT_STRING = 48;
 
 export class ProtoReader {
   pos: number;
@@ -178,22 +178,98 @@ export function int64ToNumber(lo: number, hi: number): number {
   return hi * TWO_POW_32 + lo;
 }
 
-/** UTF-8 bytes → string: pure-ASCII short strings in JS (cheaper than a native call), others natively. */
+/**
+ * Buffer's native slices, called directly: `toString(encoding, …)` adds an encoding dispatch and
+ * argument checks per call, which shows up when every span has a dozen strings and three ids.
+ */
+interface NativeSlices {
+  utf8Slice(start: number, end: number): string;
+  hexSlice(start: number, end: number): string;
+}
+const proto = Buffer.prototype as unknown as Partial<NativeSlices>;
+const native = typeof proto.utf8Slice === 'function' && typeof proto.hexSlice === 'function';
+
+function utf8Slice(buf: Buffer, start: number, end: number): string {
+  return native ? (buf as unknown as NativeSlices).utf8Slice(start, end) : buf.toString('utf8', start, end);
+}
+
+export function hexSlice(buf: Buffer, start: number, end: number): string {
+  return native ? (buf as unknown as NativeSlices).hexSlice(start, end) : buf.toString('hex', start, end);
+}
+
+
+/**
+ * Attribute keys, span names and most short values repeat from span to span. Short strings are
+ * looked up in a small direct-mapped cache (a hash of the length and a few bytes, then a
+ * byte-by-byte check), so a repeat costs no allocation and returns the same (already
+ * internalized) string, which is also cheap as a property key.
+ */
+const CACHE_SIZE = 4096;
+const cacheStrings: string[] = new Array<string>(CACHE_SIZE).fill('');
+
+/** UTF-8 bytes → string, through the cache for short strings. */
 export function utf8(buf: Buffer, start: number, end: number): string {
   const len = end - start;
   if (len === 0) {
     return '';
   }
-  if (len <= SHORT_STRING) {
-    let s = '';
-    for (let i = start; i < end; i++) {
-      const c = buf[i];
-      if (c >= 0x80) {
-        return buf.toString('utf8', start, end);
-      }
-      s += String.fromCharCode(c);
+  if (len > SHORT_STRING) {
+    return utf8Slice(buf, start, end);
+  }
+  const h = Math.imul(len * 0x3b + buf[start] * 0x1f + buf[start + (len >> 1)], 0x9e3779b1) + buf[end - 1] * 0x2d;
+  const slot = (h ^ (h >>> 13)) & (CACHE_SIZE - 1);
+  const cached = cacheStrings[slot];
+  if (cached.length === len) {
+    let i = 0;
+    while (i < len && cached.charCodeAt(i) === buf[start + i]) {
+      i++;
     }
+    if (i === len) {
+      return cached;
+    }
+  }
+  const s = utf8Slice(buf, start, end);
+  // Only pure ASCII is cached: then one byte is one character, which the check above relies on.
+  if (s.length === len) {
+    cacheStrings[slot] = s;
+  }
+  return s;
+}
+
+/**
+ * Ids → lower-case hex, remembering recent ones: a trace id repeats for every span of its trace in
+ * a batch, and a span id comes back as the parent id of each child. Direct-mapped on the first
+ * bytes (ids are random), verified byte by byte.
+ */
+export class HexIdCache {
+  private readonly bytes: Uint8Array;
+  private readonly strings: string[];
+  private readonly mask: number;
+
+  constructor(
+    private readonly idLength: number,
+    slots = 1024,
+  ) {
+    this.bytes = new Uint8Array(slots * idLength);
+    this.strings = new Array<string>(slots).fill('');
+    this.mask = slots - 1;
+  }
+
+  hex(buf: Buffer, start: number): string {
+    const n = this.idLength;
+    const slot = (buf[start] | (buf[start + 1] << 8) | (buf[start + n - 1] << 16)) & this.mask;
+    const at = slot * n;
+    const bytes = this.bytes;
+    let i = 0;
+    while (i < n && bytes[at + i] === buf[start + i]) {
+      i++;
+    }
+    if (i === n && this.strings[slot] !== '') {
+      return this.strings[slot];
+    }
+    const s = hexSlice(buf, start, start + n);
+    bytes.set(buf.subarray(start, start + n), at);
+    this.strings[slot] = s;
     return s;
   }
-  return buf.toString('utf8', start, end);
 }
