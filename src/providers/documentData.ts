@@ -4,9 +4,9 @@ import type { ScopedLogger } from '../logger';
 import type { CodeObject, CodeObjectStats } from '../shared/api';
 import { SUPPORTED_LANGUAGES } from '../shared/constants';
 import type { DocumentMap, DocumentMapper, MappedFunction } from './codeMap';
-import { endpointRouteKey, functionAtLine, normalizeRoute } from './codeMap';
+import { functionAtLine } from './codeMap';
+import { fetchEndpoints, lookupDocument } from './engineLookup';
 import type { FunctionData } from './lensModel';
-import { functionData } from './lensModel';
 
 export interface FileData {
   map: DocumentMap;
@@ -103,22 +103,9 @@ export class DocumentDataService implements vscode.Disposable {
     }
     const data = (async (): Promise<FileData | undefined> => {
       const map = await this.mapDocument(doc);
-      const signal = toAbortSignal(token);
-      const spanNames = [...new Set(map.functions.flatMap((f) => f.spanNames))];
-      const keys = [...new Set(map.functions.flatMap((f) => f.keys))];
-      const routes = map.functions.flatMap((f) => f.routes.map((r) => `${r.method} ${r.path}`));
-      const routeKeys = new Set(map.functions.flatMap((f) => f.routes.map((r) => `${r.method.toUpperCase()} ${normalizeRoute(r.path)}`)));
-      const [{ codeObjects: found }, endpoints] = await Promise.all([
-        api.lookup({ files: [map.path], spanNames: [...spanNames, ...routes], keys }, { signal }),
-        routeKeys.size ? this.allEndpoints() : Promise.resolve([]),
-      ]);
-      // Endpoints are found by route (the engine keys them by service, which source does not know).
-      const seen = new Set(found.map((c) => c.id));
-      const codeObjects = [...found, ...endpoints.filter((e) => !seen.has(e.id) && routeKeys.has(endpointRouteKey(e.name)))];
-      const ids = [...new Set([...codeObjects.map((c) => c.id), ...keys])];
-      const { insights } = ids.length ? await api.insights({ keys: ids }, { signal }) : { insights: [] };
+      const functions = await lookupDocument(api, map, { signal: toAbortSignal(token), endpoints: () => this.allEndpoints() });
       const engineHasData = (this.engine.stats?.spansStored ?? 0) > 0;
-      return { map, functions: functionData(map, codeObjects, insights), engineHasData };
+      return { map, functions, engineHasData };
     })();
     this.files.set(k, { key: cacheKey, data });
     data.catch(() => {
@@ -137,7 +124,7 @@ export class DocumentDataService implements vscode.Disposable {
       return Promise.resolve([]);
     }
     if (this.endpoints?.generation !== this.generation) {
-      const list = api.codeObjects({ kind: 'endpoint', limit: 10_000 }).then((r) => r.codeObjects);
+      const list = fetchEndpoints(api);
       list.catch(() => (this.endpoints = undefined));
       this.endpoints = { generation: this.generation, list };
     }

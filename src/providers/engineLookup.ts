@@ -1,0 +1,39 @@
+/**
+ * Which engine data belongs to a mapped document: the code objects (by file, span names, keys, and
+ * endpoints by route) and their insights, joined per function. No `vscode`: the DocumentDataService
+ * caches it per document version, and tests run it against the real engine.
+ */
+import type { EngineApi } from '../engineClient/apiClient';
+import type { CodeObject } from '../shared/api';
+import type { DocumentMap } from './codeMap';
+import { endpointRouteKey, normalizeRoute } from './codeMap';
+import type { FunctionData } from './lensModel';
+import { functionData } from './lensModel';
+
+export interface LookupOptions {
+  signal?: AbortSignal;
+  /** Every endpoint the engine knows (cached by the caller across documents). */
+  endpoints: () => Promise<CodeObject[]>;
+}
+
+export async function lookupDocument(api: EngineApi, map: DocumentMap, o: LookupOptions): Promise<FunctionData[]> {
+  const signal = o.signal;
+  const spanNames = [...new Set(map.functions.flatMap((f) => f.spanNames))];
+  const keys = [...new Set(map.functions.flatMap((f) => f.keys))];
+  const routeKeys = new Set(map.functions.flatMap((f) => f.routes.map((r) => `${r.method.toUpperCase()} ${normalizeRoute(r.path)}`)));
+  const [{ codeObjects: found }, endpoints] = await Promise.all([
+    api.lookup({ files: [map.path], spanNames, keys }, { signal }),
+    routeKeys.size ? o.endpoints() : Promise.resolve([]),
+  ]);
+  // Endpoints are found by route: the engine keys them by service, which the source does not know.
+  const seen = new Set(found.map((c) => c.id));
+  const codeObjects = [...found, ...endpoints.filter((e) => !seen.has(e.id) && routeKeys.has(endpointRouteKey(e.name)))];
+  const ids = [...new Set([...codeObjects.map((c) => c.id), ...keys])];
+  const { insights } = ids.length ? await api.insights({ keys: ids }, { signal }) : { insights: [] };
+  return functionData(map, codeObjects, insights);
+}
+
+/** All endpoints of the engine (one request; the list is small next to spans). */
+export async function fetchEndpoints(api: EngineApi, signal?: AbortSignal): Promise<CodeObject[]> {
+  return (await api.codeObjects({ kind: 'endpoint', limit: 10_000 }, { signal })).codeObjects;
+}
