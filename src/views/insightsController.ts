@@ -9,9 +9,11 @@ import { exceptionsFromInsights } from '../providers/hoverMarkdown';
 import { pickPrimary, sortInsights } from '../providers/lensModel';
 import type { CodeObject, CompareResponse, Insight, TraceResponse } from '../shared/api';
 import { ATTR_CODE_FILEPATH, ATTR_CODE_FILE_PATH, ATTR_CODE_LINENO, ATTR_CODE_LINE_NUMBER, ATTR_EXCEPTION_MESSAGE, ATTR_EXCEPTION_STACKTRACE, ATTR_EXCEPTION_TYPE, EVENT_EXCEPTION } from '../shared/semconv';
-import type { ErrorView, ExemplarRef, FocusView, InsightsViewState, TraceViewResult } from '../shared/webviewProtocol';
+import type { ErrorView, FocusView, InsightsViewState, TraceViewResult } from '../shared/webviewProtocol';
 import type { RequestHandlers } from './insightsViewProvider';
 import { InsightsViewProvider } from './insightsViewProvider';
+import type { KeptExemplar } from './exemplars';
+import { pickExemplars } from './exemplars';
 import { resolveInWorkspace } from './pathGuard';
 import { parseStackTrace } from './stackFrames';
 
@@ -175,7 +177,7 @@ export class InsightsController implements vscode.Disposable {
     const objects = knownObjects ?? (args.codeObjects.length ? (await api.lookup({ keys: args.codeObjects })).codeObjects : []);
     const primary = pickPrimary(objects);
     const stats = primary ? await this.data.codeObjectStats(primary.id).catch(() => undefined) : undefined;
-    const exemplars = exemplarsOf(insights);
+    const exemplars = pickExemplars((stats as { exemplars?: KeptExemplar[] } | undefined)?.exemplars, insights);
     const errorTrace = exemplars.find((e) => e.role === 'error');
     const errors = errorTrace ? await this.errorsOf(errorTrace.traceId, insights).catch(() => []) : [];
     const focus: FocusView = {
@@ -251,20 +253,4 @@ export class InsightsController implements vscode.Disposable {
       s.dispose();
     }
   }
-}
-
-/** Exemplar traces of the insights: slowest, median, error — each once. */
-export function exemplarsOf(insights: readonly Insight[]): ExemplarRef[] {
-  const out: ExemplarRef[] = [];
-  const seen = new Set<string>();
-  for (const role of ['slowest', 'median', 'error']) {
-    for (const i of insights) {
-      const id = i.sampleTraceIds[role];
-      if (id && !seen.has(`${role}:${id}`) && !out.some((e) => e.role === role)) {
-        seen.add(`${role}:${id}`);
-        out.push({ role, traceId: id });
-      }
-    }
-  }
-  return out;
 }

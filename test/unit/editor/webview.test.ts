@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { TraceSpanDto } from '../../../src/shared/api';
 import { isWebviewToHost } from '../../../src/shared/webviewProtocol';
 import { buildCsp } from '../../../src/views/csp';
+import { pickExemplars } from '../../../src/views/exemplars';
 import { histogramLayout } from '../../../src/views/webview/histogram';
 import { waterfallLayout } from '../../../src/views/webview/waterfall';
 
@@ -73,5 +74,20 @@ describe('webview protocol validation', () => {
     assert.ok(!isWebviewToHost({ method: 'request', id: '1', request: 'code/open', params: { path: 'a' } }));
     assert.ok(!isWebviewToHost({ method: 'command/run', command: 'x', args: 'notarray' }));
     assert.ok(!isWebviewToHost(null));
+  });
+});
+
+describe('exemplar choice', () => {
+  it('takes slowest, median of the successful ones and an error trace, then fills from insights', () => {
+    const kept = [
+      { role: 'random', traceId: 'a', durationMs: 10, error: false },
+      { role: 'random', traceId: 'b', durationMs: 30, error: false },
+      { role: 'random', traceId: 'c', durationMs: 20, error: false },
+      { role: 'slowest', traceId: 'd', durationMs: 900, error: false },
+      { role: 'error', traceId: 'e', durationMs: 15, error: true },
+    ];
+    assert.deepEqual(pickExemplars(kept, []), [{ role: 'slowest', traceId: 'd' }, { role: 'median', traceId: 'c' }, { role: 'error', traceId: 'e' }]);
+    const ins = [{ sampleTraceIds: { slowest: 'x', error: 'y' } }] as never[];
+    assert.deepEqual(pickExemplars(undefined, ins), [{ role: 'slowest', traceId: 'x' }, { role: 'error', traceId: 'y' }]);
   });
 });
