@@ -3,7 +3,7 @@
  * Pure, so the layout is unit-tested in Node; the DOM part lives in render.ts.
  */
 import type { Histogram } from '../../shared/api';
-import { formatDuration } from '../../shared/format';
+import { formatCount, formatDuration, formatPercent } from '../../shared/format';
 
 export interface HistogramBar {
   x: number;
@@ -89,4 +89,26 @@ export function histogramLayout(h: Histogram, width: number, height: number, mar
   const mid = first + Math.floor((last - first) / 2);
   const ticks = [...new Set([first, mid, last])].map((i) => ({ x: (i - first + 0.5) * barW, label: formatDuration(h.bounds[i]) }));
   return { width, height, bars, markers: ms, ticks, total };
+}
+
+/** `shareOfRequest` → "share of request": insight figure names for people. */
+export function figureLabel(key: string): string {
+  return key.replace(/Ms$/, '').replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}
+
+/** A figure's value by what its name says: `…Ms` durations, shares/rates as percentages, counts. */
+export function figureText(key: string, v: unknown): string {
+  if (typeof v === 'number') {
+    if (/Ms$/.test(key)) {
+      return formatDuration(v);
+    }
+    if (/share|ratio|pct|(rate|change)$/i.test(key) && !/perMin/i.test(key) && Math.abs(v) <= 10) {
+      return formatPercent(v);
+    }
+    return Number.isInteger(v) ? formatCount(v) : String(Math.round(v * 100) / 100);
+  }
+  if (Array.isArray(v)) {
+    return v.slice(0, 4).map((x) => figureText(key, x)).join(', ');
+  }
+  return String(v);
 }

@@ -4,7 +4,7 @@ import { formatChange, formatCount, formatDuration, formatPercent, formatRate } 
 import type { ErrorView, FocusView, InsightsViewState } from '../../shared/webviewProtocol';
 import type { Section, ViewContext } from './context';
 import { button, el, rovingList, svg } from './dom';
-import { histogramLayout } from './histogram';
+import { figureLabel, figureText, histogramLayout } from './histogram';
 import { openCode, renderWaterfallSection } from './renderTrace';
 
 const STATUS_TEXT: Record<InsightsViewState['engine']['status'], string> = {
@@ -139,23 +139,15 @@ export function renderHistogram(stats: CodeObjectStats): HTMLElement {
     label.textContent = m.name;
     chart.append(label);
   }
-  for (const t of layout.ticks) {
-    const text = svg('text', { x: t.x.toFixed(1), y: height - 2, class: 'tick', 'text-anchor': 'middle' });
+  for (const [k, t] of layout.ticks.entries()) {
+    const anchor = k === 0 ? 'start' : k === layout.ticks.length - 1 ? 'end' : 'middle';
+    const x = anchor === 'start' ? 0 : anchor === 'end' ? width : t.x;
+    const text = svg('text', { x: x.toFixed(1), y: height - 2, class: 'tick', 'text-anchor': anchor });
     text.textContent = t.label;
     chart.append(text);
   }
   section.append(chart);
   return section;
-}
-
-function figureText(v: Insight['figures'][string]): string {
-  if (typeof v === 'number') {
-    return Number.isInteger(v) ? formatCount(v) : v.toFixed(2);
-  }
-  if (Array.isArray(v)) {
-    return v.slice(0, 4).join(', ');
-  }
-  return String(v);
 }
 
 export function renderInsightList(ctx: ViewContext, insights: Insight[], id: string, heading: string, showTarget = false): HTMLElement {
@@ -168,7 +160,7 @@ export function renderInsightList(ctx: ViewContext, insights: Insight[], id: str
   for (const i of insights) {
     const figures = el('dl', { cls: 'card-figures' });
     for (const [k, v] of Object.entries(i.figures).slice(0, 6)) {
-      figures.append(el('div', {}, el('dt', { text: k }), el('dd', { text: figureText(v) })));
+      figures.append(el('div', {}, el('dt', { text: figureLabel(k) }), el('dd', { text: figureText(k, v) })));
     }
     const card = el(
       'li',

@@ -3,7 +3,7 @@ import type { TraceSpanDto } from '../../../src/shared/api';
 import { isWebviewToHost } from '../../../src/shared/webviewProtocol';
 import { buildCsp } from '../../../src/views/csp';
 import { pickExemplars } from '../../../src/views/exemplars';
-import { histogramLayout } from '../../../src/views/webview/histogram';
+import { figureLabel, figureText, histogramLayout } from '../../../src/views/webview/histogram';
 import { waterfallLayout } from '../../../src/views/webview/waterfall';
 
 function span(id: string, parent: string | undefined, start: number, dur: number, error = false): TraceSpanDto {
@@ -89,5 +89,19 @@ describe('exemplar choice', () => {
     assert.deepEqual(pickExemplars(kept, []), [{ role: 'slowest', traceId: 'd' }, { role: 'median', traceId: 'c' }, { role: 'error', traceId: 'e' }]);
     const ins = [{ sampleTraceIds: { slowest: 'x', error: 'y' } }] as never[];
     assert.deepEqual(pickExemplars(undefined, ins), [{ role: 'slowest', traceId: 'x' }, { role: 'error', traceId: 'y' }]);
+  });
+});
+
+describe('insight figures', () => {
+  it('are labelled for people and formatted by what their names say', () => {
+    assert.equal(figureLabel('shareOfRequest'), 'share of request');
+    assert.equal(figureLabel('p95Ms'), 'p95');
+    assert.equal(figureText('shareOfRequest', 0.41), '41%');
+    assert.equal(figureText('errorRate', 0.021), '2.1%');
+    assert.equal(figureText('p95Ms', 812.4), '812 ms');
+    assert.equal(figureText('ratePerMinMean', 1.556), '1.56');
+    assert.equal(figureText('repeats', 12), '12');
+    assert.equal(figureText('p50ChangeMs', 3), '3 ms');
+    assert.equal(figureText('statements', ['a', 'b']), 'a, b');
   });
 });
