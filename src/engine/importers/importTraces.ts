@@ -7,8 +7,9 @@
 import type { ImportFormat } from '../../shared/api';
 import { DecodeError } from '../model';
 import type { SpanBatch } from '../model';
-import { parseJson, traceRequestFromJson } from '../otlp/jsonDecoder';
-import { decodeTraceRequestProto } from '../otlp/protoDecoder';
+import { parseJson, traceRequestJsonSteps } from '../otlp/jsonDecoder';
+import { traceRequestProtoSteps } from '../otlp/protoDecoder';
+import { runSliced, runSync } from '../otlp/slices';
 import { importJaeger, isJaegerJson } from './jaeger';
 import { importZipkin, isZipkinJson } from './zipkin';
 
@@ -26,15 +27,29 @@ export interface ImportResult {
 const PROTOBUF_NAME = /\.(pb|binpb|protobuf)$/i;
 const NDJSON_NAME = /\.(ndjson|jsonl)$/i;
 
+/** Imports a whole file in one go (tests, small files). */
 export function importTraces(content: Buffer | string, opts: ImportOptions = {}): ImportResult {
+  return runSync(importSteps(content, opts));
+}
+
+/**
+ * Same as `importTraces`, giving the event loop a turn every few milliseconds (between traces,
+ * lines or a few hundred spans), so a large import does not stall the receivers. Parsing one
+ * JSON document is still a single step.
+ */
+export function importTracesSliced(content: Buffer | string, opts: ImportOptions = {}): Promise<ImportResult> {
+  return runSliced(importSteps(content, opts));
+}
+
+function* importSteps(content: Buffer | string, opts: ImportOptions): Generator<void, ImportResult> {
   const format = opts.format ?? 'auto';
   if (format === 'otlp-protobuf' || (format === 'auto' && typeof content !== 'string' && looksBinary(content, opts.fileName))) {
     const bytes = typeof content === 'string' ? Buffer.from(content, 'latin1') : content;
-    return { format: 'otlp-protobuf', batches: [decodeTraceRequestProto(bytes)] };
+    return { format: 'otlp-protobuf', batches: [yield* traceRequestProtoSteps(bytes)] };
   }
   const text = stripBom(typeof content === 'string' ? content : content.toString('utf8'));
   if (format === 'otlp-json' && NDJSON_NAME.test(opts.fileName ?? '')) {
-    return { format, batches: importNdjson(text) };
+    return { format, batches: yield* importNdjson(text) };
   }
   let doc: unknown;
   try {
@@ -42,18 +57,18 @@ export function importTraces(content: Buffer | string, opts: ImportOptions = {})
   } catch (e) {
     // Several JSON documents, one per line: NDJSON of OTLP requests.
     if (format !== 'jaeger' && format !== 'zipkin' && looksLikeNdjson(text)) {
-      return { format: 'otlp-json', batches: importNdjson(text) };
+      return { format: 'otlp-json', batches: yield* importNdjson(text) };
     }
     throw e;
   }
   const detected = format === 'auto' ? detect(doc) : format;
   switch (detected) {
     case 'otlp-json':
-      return { format: detected, batches: otlpDocument(doc) };
+      return { format: detected, batches: yield* otlpDocument(doc) };
     case 'jaeger':
-      return { format: detected, batches: importJaeger(doc) };
+      return { format: detected, batches: yield* importJaeger(doc) };
     case 'zipkin':
-      return { format: detected, batches: importZipkin(doc) };
+      return { format: detected, batches: yield* importZipkin(doc) };
     default:
       throw new DecodeError(
         'not a trace file SpanLens knows: expected OTLP JSON ({"resourceSpans": …}, or one request per line), ' +
@@ -85,20 +100,23 @@ function isOtlpRequest(doc: unknown): boolean {
 }
 
 /** One OTLP/JSON request, a `{ result: request }` wrapper, or an array of requests. */
-function otlpDocument(doc: unknown): SpanBatch[] {
-  const requests = Array.isArray(doc) ? doc : [doc];
-  return requests.map((r, i) => {
+function* otlpDocument(doc: unknown): Generator<void, SpanBatch[]> {
+  const requests: unknown[] = Array.isArray(doc) ? doc : [doc];
+  const batches: SpanBatch[] = [];
+  for (let i = 0; i < requests.length; i++) {
+    const r = requests[i];
     const request = typeof r === 'object' && r !== null && !('resourceSpans' in r) && 'result' in r ? (r as { result: unknown }).result : r;
     try {
-      return traceRequestFromJson(request);
+      batches.push(yield* traceRequestJsonSteps(request));
     } catch (e) {
       throw Array.isArray(doc) && e instanceof DecodeError ? new DecodeError(`request [${i}]: ${e.message}`) : e;
     }
-  });
+  }
+  return batches;
 }
 
 /** One OTLP/JSON request per line; errors name the line and the byte offset in the file. */
-function importNdjson(text: string): SpanBatch[] {
+function* importNdjson(text: string): Generator<void, SpanBatch[]> {
   const batches: SpanBatch[] = [];
   let start = 0;
   let byteOffset = 0;
@@ -108,7 +126,7 @@ function importNdjson(text: string): SpanBatch[] {
     const content = text.slice(start, end);
     if (content.trim() !== '') {
       try {
-        batches.push(traceRequestFromJson(parseJson(content, byteOffset)));
+        batches.push(yield* traceRequestJsonSteps(parseJson(content, byteOffset)));
       } catch (e) {
         if (!(e instanceof DecodeError)) {
           throw e;
@@ -119,6 +137,7 @@ function importNdjson(text: string): SpanBatch[] {
     }
     byteOffset += Buffer.byteLength(content) + 1;
     start = end + 1;
+    yield;
   }
   return batches;
 }

@@ -17,7 +17,8 @@ export function isJaegerJson(doc: unknown): boolean {
   return typeof doc === 'object' && doc !== null && !Array.isArray(doc) && Array.isArray((doc as Json).data);
 }
 
-export function importJaeger(doc: unknown): SpanBatch[] {
+/** Steps yielding after each trace (see otlp/slices.ts). */
+export function* importJaeger(doc: unknown): Generator<void, SpanBatch[]> {
   const root = shape.obj(doc, '(root)');
   const traces = shape.arr(root, 'data', '(root)');
   const out = new BatchCollector();
@@ -36,6 +37,7 @@ export function importJaeger(doc: unknown): SpanBatch[] {
       }
     }
     out.traceDone();
+    yield;
   }
   return out.finish();
 }

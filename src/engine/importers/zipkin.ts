@@ -7,6 +7,7 @@
 import type { Span, SpanBatch } from '../model';
 import { SpanKind } from '../../shared/semconv';
 import { REASON_PARENT_ID, REASON_SPAN_ID, REASON_TRACE_ID, isValidHexId, newSpan, padHexId } from '../otlp/spanBuilder';
+import { YIELD_MASK } from '../otlp/slices';
 import { BatchCollector, Shape, SharedObjects, applyMappingTags, kindFromName } from './jsonShape';
 import type { Json } from './jsonShape';
 
@@ -21,7 +22,8 @@ export function isZipkinJson(doc: unknown): boolean {
   return doc.length === 0 || (typeof first === 'object' && first !== null && 'traceId' in first && 'id' in first);
 }
 
-export function importZipkin(doc: unknown): SpanBatch[] {
+/** Steps yielding every few hundred spans (see otlp/slices.ts). */
+export function* importZipkin(doc: unknown): Generator<void, SpanBatch[]> {
   const spans: unknown[] = Array.isArray(doc) ? doc : shape.fail('(root)', 'expected an array of spans');
   const out = new BatchCollector();
   const shared = new SharedObjects();
@@ -40,6 +42,9 @@ export function importZipkin(doc: unknown): SpanBatch[] {
       out.reject(span);
     } else {
       out.add(span);
+    }
+    if ((i & YIELD_MASK) === YIELD_MASK) {
+      yield;
     }
   }
   return out.finish();

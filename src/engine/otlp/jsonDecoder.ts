@@ -45,7 +45,7 @@ export function decodeTraceRequestJson(body: string | Uint8Array): SpanBatch {
 
 /** Same as `decodeTraceRequestJson`, giving the event loop a turn every few milliseconds after parsing. */
 export function decodeTraceRequestJsonSliced(body: string | Uint8Array): Promise<SpanBatch> {
-  return runSliced(requestSteps(parseJson(body), new RejectTally(), []));
+  return runSliced(traceRequestJsonSteps(parseJson(body), new RejectTally(), []));
 }
 
 /**
@@ -69,10 +69,11 @@ export function parseJson(body: string | Uint8Array, offsetBase = 0): unknown {
 
 /** Decodes an already parsed OTLP/JSON request (one line of an NDJSON file, for example). */
 export function traceRequestFromJson(value: unknown, tally = new RejectTally(), spans: Span[] = []): SpanBatch {
-  return runSync(requestSteps(value, tally, spans));
+  return runSync(traceRequestJsonSteps(value, tally, spans));
 }
 
-function* requestSteps(value: unknown, tally: RejectTally, spans: Span[]): Generator<void, SpanBatch> {
+/** Decoding of a parsed request as steps that yield every few hundred spans (see slices.ts). */
+export function* traceRequestJsonSteps(value: unknown, tally = new RejectTally(), spans: Span[] = []): Generator<void, SpanBatch> {
   try {
     const request = asObject(value);
     const resourceSpans = optArray(request, 'resourceSpans');

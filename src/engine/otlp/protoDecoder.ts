@@ -70,15 +70,16 @@ const LIST_VALUES = 10;
  * `rejected`; malformed bytes throw `DecodeError` with the offset.
  */
 export function decodeTraceRequestProto(bytes: Uint8Array): SpanBatch {
-  return runSync(requestSteps(bytes));
+  return runSync(traceRequestProtoSteps(bytes));
 }
 
 /** Same as `decodeTraceRequestProto`, giving the event loop a turn every few milliseconds. */
 export function decodeTraceRequestProtoSliced(bytes: Uint8Array): Promise<SpanBatch> {
-  return runSliced(requestSteps(bytes));
+  return runSliced(traceRequestProtoSteps(bytes));
 }
 
-function* requestSteps(bytes: Uint8Array): Generator<void, SpanBatch> {
+/** The decoder as steps that yield every few hundred spans (see slices.ts). */
+export function* traceRequestProtoSteps(bytes: Uint8Array): Generator<void, SpanBatch> {
   const r = new ProtoReader(bytes);
   const spans: Span[] = [];
   const tally = new RejectTally();

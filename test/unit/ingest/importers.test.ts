@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { AttrValue } from '../../../src/shared/api';
 import { DecodeError } from '../../../src/engine/model';
 import type { Span, SpanBatch } from '../../../src/engine/model';
-import { importTraces } from '../../../src/engine/importers/importTraces';
+import { importTraces, importTracesSliced } from '../../../src/engine/importers/importTraces';
 import { IMPORT_BATCH_SPANS } from '../../../src/engine/importers/jsonShape';
 import { decodeTraceRequestProto } from '../../../src/engine/otlp/protoDecoder';
 import { captureExports, emitWorkload, makeExporter, serializeSpans, workloadSpans } from '../../support/otelSdk';
@@ -211,6 +211,13 @@ describe('trace file import', () => {
         `${String(content).slice(0, 40)} → ${String(reason)}`,
       );
     }
+  });
+
+  it('imports the same in time slices as in one go', async () => {
+    for (const name of ['workload.otlp.json', 'workload.otlp.ndjson', 'workload.pb', 'workload.jaeger.json', 'workload.zipkin.json']) {
+      assert.deepEqual(await importTracesSliced(fixture(name)), importTraces(fixture(name)), name);
+    }
+    await assert.rejects(importTracesSliced('{"resourceSpans": 1}'), /expected an array, got number 1 at resourceSpans/);
   });
 
   it('honours an explicit format over detection', () => {
