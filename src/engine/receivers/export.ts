@@ -39,6 +39,35 @@ export type ExportOutcome =
 
 export const noLog: ReceiverLog = () => undefined;
 
+/**
+ * A misbehaving client can send thousands of bad requests a minute: pass on at most `perMinute`
+ * lines per level (debug excepted), then one line saying how many were left out.
+ */
+export function throttledLog(log: ReceiverLog, perMinute = 20, now: () => number = Date.now): ReceiverLog {
+  const windows = new Map<LogLevel, { start: number; count: number; dropped: number }>();
+  return (level, message) => {
+    if (level === 'debug') {
+      log(level, message);
+      return;
+    }
+    const t = now();
+    let w = windows.get(level);
+    if (w === undefined || t - w.start >= 60_000) {
+      if (w !== undefined && w.dropped > 0) {
+        log(level, `${w.dropped} similar ${level} message(s) left out in the last minute`);
+      }
+      w = { start: t, count: 0, dropped: 0 };
+      windows.set(level, w);
+    }
+    if (w.count < perMinute) {
+      w.count++;
+      log(level, message);
+    } else {
+      w.dropped++;
+    }
+  };
+}
+
 /** Decodes (in time slices) without ever throwing: malformed input becomes an `invalid` outcome. */
 export async function decodeExport(body: Buffer, encoding: OtlpEncoding): Promise<SpanBatch | { invalid: string }> {
   try {

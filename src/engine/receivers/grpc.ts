@@ -8,7 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { MAX_OTLP_BODY_BYTES } from '../../shared/constants';
 import { GrpcCode, encodeExportResponse, encodeRpcStatus } from '../otlp/response';
-import { errorText, exportTraces, noLog } from './export';
+import { errorText, exportTraces, noLog, throttledLog } from './export';
 import type { ReceiverHandle, ReceiverLog, ReceiverOptions } from './export';
 import { formatHost } from './http';
 
@@ -30,7 +30,7 @@ export const traceServiceDefinition: grpc.ServiceDefinition = {
 };
 
 export async function startOtlpGrpcReceiver(opts: ReceiverOptions): Promise<ReceiverHandle> {
-  const log = opts.log ?? noLog;
+  const log = throttledLog(opts.log ?? noLog);
   const maxBody = opts.maxBodyBytes ?? MAX_OTLP_BODY_BYTES;
   const server = new grpc.Server({
     'grpc.max_receive_message_length': maxBody,

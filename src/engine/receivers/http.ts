@@ -12,7 +12,7 @@ import * as zlib from 'node:zlib';
 import { MAX_OTLP_BODY_BYTES, OTLP_TRACES_PATH } from '../../shared/constants';
 import { GrpcCode, encodeExportResponse, encodeRpcStatus } from '../otlp/response';
 import type { OtlpEncoding } from '../otlp/response';
-import { errorText, exportTraces, noLog } from './export';
+import { errorText, exportTraces, noLog, throttledLog } from './export';
 import type { ExportOutcome, ReceiverHandle, ReceiverLog, ReceiverOptions } from './export';
 
 export interface HttpReceiverOptions extends ReceiverOptions {
@@ -43,7 +43,7 @@ class HttpFailure extends Error {
 }
 
 export async function startOtlpHttpReceiver(opts: HttpReceiverOptions): Promise<ReceiverHandle> {
-  const log = opts.log ?? noLog;
+  const log = throttledLog(opts.log ?? noLog);
   const maxBody = opts.maxBodyBytes ?? MAX_OTLP_BODY_BYTES;
   const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   const server = http.createServer({

@@ -4,6 +4,7 @@ import * as zlib from 'node:zlib';
 import type { IngestResult, SpanBatch } from '../../../src/engine/model';
 import { startOtlpHttpReceiver } from '../../../src/engine/receivers/http';
 import type { HttpReceiverOptions } from '../../../src/engine/receivers/http';
+import { throttledLog } from '../../../src/engine/receivers/export';
 import type { ReceiverHandle } from '../../../src/engine/receivers/export';
 import { decodeTraceRequestProto } from '../../../src/engine/otlp/protoDecoder';
 import { emitWorkload, makeExporter, serializeSpans, workloadSpans } from '../../support/otelSdk';
@@ -245,5 +246,24 @@ describe('OTLP/HTTP receiver', function () {
     agent.destroy();
     assert.equal(ports.size, 1);
     assert.equal(sink.batches.length, 3);
+  });
+});
+
+describe('receiver logging', () => {
+  it('passes at most 20 lines a minute per level, then says how many it left out', () => {
+    const lines: string[] = [];
+    let t = 0;
+    const log = throttledLog((level, msg) => lines.push(`${level} ${msg}`), 20, () => t);
+    for (let i = 0; i < 100; i++) {
+      log('warn', `bad request ${i}`);
+      log('debug', `debug ${i}`);
+    }
+    log('error', 'store failed');
+    assert.equal(lines.filter((l) => l.startsWith('warn')).length, 20);
+    assert.equal(lines.filter((l) => l.startsWith('debug')).length, 100);
+    assert.ok(lines.includes('error store failed'));
+    t = 60_000;
+    log('warn', 'next minute');
+    assert.deepEqual(lines.slice(-2), ['warn 80 similar warn message(s) left out in the last minute', 'warn next minute']);
   });
 });
