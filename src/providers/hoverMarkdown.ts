@@ -29,11 +29,23 @@ export interface ShowInsightsArgs {
 /** Commands the hover may link to; the MarkdownString trusts exactly these. */
 export const HOVER_COMMANDS: readonly string[] = [Commands.showInsights, Commands.importTraces, Commands.compareRuns];
 
+/** The hover MarkdownString's `isTrusted`: command links run for SpanLens' hover commands only. */
+export function hoverTrust(): { enabledCommands: string[] } {
+  return { enabledCommands: [...HOVER_COMMANDS] };
+}
+
 const MD_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~]/g;
+/** Hover text is one line per item: a line break in trace data would start new markdown blocks. */
+const LINE_BREAKS = /[\r\n\u2028\u2029]+/g;
 
 /** Escapes text for markdown, so names and messages from traces cannot inject links or HTML. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(MD_SPECIAL, (c) => `\\${c}`);
+  return text.replace(LINE_BREAKS, ' ').replace(MD_SPECIAL, (c) => `\\${c}`);
+}
+
+/** Inline code of untrusted text: on one line, with no backtick that could close it early. */
+export function codeSpan(text: string): string {
+  return `\`${text.replace(LINE_BREAKS, ' ').replace(/`/g, "'")}\``;
 }
 
 export function commandLink(title: string, command: string, args?: unknown): string {
@@ -42,7 +54,7 @@ export function commandLink(title: string, command: string, args?: unknown): str
 }
 
 export function buildHoverMarkdown(h: HoverInput): string {
-  const parts: string[] = [`**SpanLens** · \`${h.label.replace(/`/g, "'")}\``];
+  const parts: string[] = [`**SpanLens** · ${codeSpan(h.label)}`];
   const s = h.stats;
   if (s) {
     const d = s.durationMs;
@@ -57,7 +69,7 @@ export function buildHoverMarkdown(h: HoverInput): string {
     parts.push('$(circle-slash) Never reached: this code is instrumented but no trace has passed through it yet.');
   }
   if (h.exceptions.length > 0) {
-    const lines = h.exceptions.slice(0, 3).map((e) => `- \`${e.type.replace(/`/g, "'")}\` × ${formatCount(e.count)}${e.message ? ` — ${escapeMarkdown(truncate(e.message, 80))}` : ''}`);
+    const lines = h.exceptions.slice(0, 3).map((e) => `- ${codeSpan(e.type)} × ${formatCount(e.count)}${e.message ? ` — ${escapeMarkdown(truncate(e.message, 80))}` : ''}`);
     parts.push(`**Top exceptions**\n\n${lines.join('\n')}`);
   }
   const problems = sortInsights(h.insights.filter((i) => i.type !== 'duration' && i.type !== 'usage'));

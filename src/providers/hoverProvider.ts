@@ -3,7 +3,7 @@ import { isCancelled } from '../engineClient/apiClient';
 import type { ScopedLogger } from '../logger';
 import type { MappedFunction } from './codeMap';
 import type { DocumentDataService } from './documentData';
-import { HOVER_COMMANDS, buildHoverMarkdown, exceptionsFromInsights } from './hoverMarkdown';
+import { buildHoverMarkdown, exceptionsFromInsights, hoverTrust } from './hoverMarkdown';
 import { pickPrimary } from './lensModel';
 
 const DEFINITION_TIMEOUT_MS = 1_500;
@@ -55,7 +55,7 @@ export class HoverProvider implements vscode.HoverProvider {
         true,
       );
       // Links may run SpanLens' own commands and nothing else.
-      md.isTrusted = { enabledCommands: [...HOVER_COMMANDS] };
+      md.isTrusted = hoverTrust();
       md.supportHtml = false;
       return new vscode.Hover(md, wordRange);
     } catch (e) {

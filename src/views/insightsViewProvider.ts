@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { Commands, INSIGHTS_VIEW_ID } from '../shared/constants';
 import type { HostToWebview, InsightsViewState, RequestMap, RequestMessage, RequestMethod, ShowMessage } from '../shared/webviewProtocol';
 import { isWebviewToHost } from '../shared/webviewProtocol';
-import { makeNonce, renderWebviewHtml } from './webviewHtml';
+import { makeNonce } from './webviewDocument';
+import { renderWebviewHtml } from './webviewHtml';
 
 const OWN_COMMANDS = new Set<string>(Object.values(Commands));
 
