@@ -53,7 +53,9 @@ export function decodeTraceRequestJsonSliced(body: string | Uint8Array): Promise
  * offset (plus `offsetBase`, for one line of a larger file).
  */
 export function parseJson(body: string | Uint8Array, offsetBase = 0): unknown {
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const decoded = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  // A UTF-8 byte order mark (Windows tools write one) is not part of the JSON text: RFC 8259 §8.1 lets a parser skip it.
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -62,7 +64,7 @@ export function parseJson(body: string | Uint8Array, offsetBase = 0): unknown {
       // Valid syntax that JSON.parse still refused (e.g. nesting too deep for it).
       throw new DecodeError(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
     }
-    const byteOffset = offsetBase + Buffer.byteLength(text.slice(0, found.offset));
+    const byteOffset = offsetBase + (text === decoded ? 0 : 3) + Buffer.byteLength(text.slice(0, found.offset));
     throw new DecodeError(`invalid JSON at line ${found.line} column ${found.column}: ${found.reason}`, byteOffset);
   }
 }

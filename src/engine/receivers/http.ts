@@ -27,6 +27,12 @@ const CONTENT_TYPES: Record<string, OtlpEncoding> = {
 };
 const MEDIA_TYPE: Record<OtlpEncoding, string> = { protobuf: 'application/x-protobuf', json: 'application/json' };
 
+/** Answers to requests Node's parser refuses before they reach the handler (anything else: 400). */
+const CLIENT_ERROR_STATUS: Record<string, string> = {
+  ERR_HTTP_REQUEST_TIMEOUT: '408 Request Timeout',
+  HPE_HEADER_OVERFLOW: '431 Request Header Fields Too Large',
+};
+
 type Compression = 'none' | 'gzip' | 'deflate';
 const COMPRESSIONS: Record<string, Compression> = { '': 'none', identity: 'none', gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate' };
 
@@ -62,7 +68,7 @@ export async function startOtlpHttpReceiver(opts: HttpReceiverOptions): Promise<
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     log('debug', `OTLP/HTTP: client error: ${err.code ?? err.message}`);
     if (socket.writable && err.code !== 'ECONNRESET') {
-      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      const status = CLIENT_ERROR_STATUS[err.code ?? ''] ?? '400 Bad Request';
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     } else {
       socket.destroy();
