@@ -14,10 +14,41 @@ import { GrpcCode, encodeExportResponse, encodeRpcStatus } from '../otlp/respons
 import type { OtlpEncoding } from '../otlp/response';
 import { errorText, exportTraces, noLog, throttledLog } from './export';
 import type { ExportOutcome, ReceiverHandle, ReceiverLog, ReceiverOptions } from './export';
+import type { SpanSink } from '../model';
 
 export interface HttpReceiverOptions extends ReceiverOptions {
   /** A request whose body has not fully arrived after this long gets 408 (default 30 s). */
   requestTimeoutMs?: number;
+  /**
+   * Bytes of request bodies (raw and decompressed) held at once across all requests; past it new
+   * data gets 503 with Retry-After, so many large concurrent requests cannot exhaust memory.
+   * Default: 4 × maxBodyBytes.
+   */
+  maxInflightBytes?: number;
+}
+
+/** Per-receiver limits and shared state every request handler sees. */
+interface Limits {
+  maxBody: number;
+  budget: MemoryBudget;
+  log: ReceiverLog;
+}
+
+class MemoryBudget {
+  private used = 0;
+  constructor(private readonly limit: number) {}
+
+  /** Takes `n` bytes, or throws a 503 failure when that would pass the limit. */
+  take(n: number): void {
+    if (this.used + n > this.limit) {
+      throw new HttpFailure(503, GrpcCode.UNAVAILABLE, 'receiver busy: too many request bytes in flight, retry later', { 'Retry-After': '1' });
+    }
+    this.used += n;
+  }
+
+  give(n: number): void {
+    this.used -= n;
+  }
 }
 
 const CONTENT_TYPES: Record<string, OtlpEncoding> = {
@@ -51,6 +82,7 @@ class HttpFailure extends Error {
 export async function startOtlpHttpReceiver(opts: HttpReceiverOptions): Promise<ReceiverHandle> {
   const log = throttledLog(opts.log ?? noLog);
   const maxBody = opts.maxBodyBytes ?? MAX_OTLP_BODY_BYTES;
+  const limits: Limits = { maxBody, budget: new MemoryBudget(opts.maxInflightBytes ?? 4 * maxBody), log };
   const requestTimeout = opts.requestTimeoutMs ?? 30_000;
   const server = http.createServer({
     requestTimeout,
@@ -60,7 +92,7 @@ export async function startOtlpHttpReceiver(opts: HttpReceiverOptions): Promise<
     keepAliveTimeout: 5_000,
   });
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    handle(req, res, opts, maxBody, log).catch((e: unknown) => {
+    handle(req, res, opts.sink, limits).catch((e: unknown) => {
       log('error', `OTLP/HTTP: unexpected failure: ${errorText(e)}`);
       send(res, 500, 'json', encodeRpcStatus('json', GrpcCode.INTERNAL, 'internal error'));
     });
@@ -94,11 +126,13 @@ export async function startOtlpHttpReceiver(opts: HttpReceiverOptions): Promise<
   };
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts: HttpReceiverOptions, maxBody: number, log: ReceiverLog): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, sink: SpanSink, limits: Limits): Promise<void> {
   const encoding = requestEncoding(req);
+  const held = { bytes: 0 };
+  const log = limits.log;
   try {
-    const body = await readRequest(req, encoding, maxBody, log);
-    const outcome = await exportTraces(body, encoding ?? 'protobuf', { transport: 'http' }, opts.sink, log);
+    const body = await readRequest(req, encoding, limits, held);
+    const outcome = await exportTraces(body, encoding ?? 'protobuf', { transport: 'http' }, sink, log);
     answer(res, encoding ?? 'protobuf', outcome);
   } catch (e) {
     if (!(e instanceof HttpFailure)) {
@@ -108,12 +142,14 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
     if (e.status >= 500 || e.status === 413) {
       log('warn', `OTLP/HTTP: ${e.status} ${e.message}`);
     }
-    if (e.status === 413) {
-      // Stop the rest of an oversized body politely: drain what is in flight, then close.
+    if (e.status === 413 || e.status === 503) {
+      // Stop the rest of the body politely: drain what is in flight, then close.
       e.headers.Connection = 'close';
       req.resume();
     }
     send(res, e.status, replyEncoding, encodeRpcStatus(replyEncoding, e.grpcCode, e.message), e.headers);
+  } finally {
+    limits.budget.give(held.bytes);
   }
 }
 
@@ -123,7 +159,8 @@ function requestEncoding(req: http.IncomingMessage): OtlpEncoding | undefined {
 }
 
 /** Checks the request line and headers, then reads and decompresses the body within the limit. */
-async function readRequest(req: http.IncomingMessage, encoding: OtlpEncoding | undefined, maxBody: number, log: ReceiverLog): Promise<Buffer> {
+async function readRequest(req: http.IncomingMessage, encoding: OtlpEncoding | undefined, limits: Limits, held: { bytes: number }): Promise<Buffer> {
+  const { maxBody, budget } = limits;
   const path = (req.url ?? '').split('?')[0];
   if (path !== OTLP_TRACES_PATH) {
     throw new HttpFailure(404, GrpcCode.NOT_FOUND, `no such path '${path.slice(0, 200)}': OTLP traces go to POST ${OTLP_TRACES_PATH}`);
@@ -148,9 +185,13 @@ async function readRequest(req: http.IncomingMessage, encoding: OtlpEncoding | u
   if (declared > maxBody) {
     throw tooLarge(maxBody);
   }
-  const raw = await readBody(req, maxBody);
+  const raw = await readBody(req, maxBody, budget, held);
   const body = compression === 'none' ? raw : await decompress(raw, compression, maxBody);
-  log('debug', `OTLP/HTTP: POST ${encoding} ${compression} ${raw.length} → ${body.length} bytes`);
+  if (body !== raw) {
+    budget.take(body.length);
+    held.bytes += body.length;
+  }
+  limits.log('debug', `OTLP/HTTP: POST ${encoding} ${compression} ${raw.length} → ${body.length} bytes`);
   return body;
 }
 
@@ -159,16 +200,22 @@ function tooLarge(maxBody: number): HttpFailure {
 }
 
 /** Collects the body, failing as soon as it passes `maxBody` bytes instead of buffering it all. */
-function readBody(req: http.IncomingMessage, maxBody: number): Promise<Buffer> {
+function readBody(req: http.IncomingMessage, maxBody: number, budget: MemoryBudget, held: { bytes: number }): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > maxBody) {
+      try {
+        if (size > maxBody) {
+          throw tooLarge(maxBody);
+        }
+        budget.take(chunk.length);
+        held.bytes += chunk.length;
+      } catch (e) {
         req.off('data', onData);
         chunks.length = 0;
-        reject(tooLarge(maxBody));
+        reject(e);
         return;
       }
       chunks.push(chunk);

@@ -148,6 +148,25 @@ describe('OTLP/HTTP receiver', function () {
     assert.equal(sink.batches.length, 0);
   });
 
+  it('answers 503 with Retry-After when request bodies in flight pass the memory budget, and recovers', async () => {
+    await start({ maxBodyBytes: 100 * 1024, maxInflightBytes: 100 * 1024 });
+    const bigSpan = (name: string): Buffer =>
+      w.request([], w.len(1, 'lib'), [Buffer.concat([w.len(1, TRACE), w.len(2, SPAN), w.len(5, name), w.keyValue(9, 'blob', w.stringValue('x'.repeat(60 * 1024)))])]);
+    const a = bigSpan('a');
+    const slow = request(receiver.port, { headers: PROTO, body: [a.subarray(0, 55 * 1024), a.subarray(55 * 1024)], chunkDelayMs: 400 });
+    await new Promise((r) => setTimeout(r, 150));
+    const busy = await request(receiver.port, { headers: PROTO, body: bigSpan('b') });
+    assert.equal(busy.status, 503);
+    assert.equal(busy.headers['retry-after'], '1');
+    assert.match(w.readStatus(busy.body).message, /too many request bytes in flight/);
+    assert.equal((await slow).status, 200);
+    assert.equal((await request(receiver.port, { headers: PROTO, body: bigSpan('b') })).status, 200);
+    assert.deepEqual(
+      sink.spans.map((s) => s.name),
+      ['a', 'b'],
+    );
+  });
+
   it('accepts chunked, deflate and raw-deflate bodies', async () => {
     const body = Buffer.from(serializeSpans('protobuf', await workloadSpans({ traces: 2 })));
     const parts = [body.subarray(0, 100), body.subarray(100, 1000), body.subarray(1000)];
