@@ -86,27 +86,29 @@ function truncate(s: string, n: number): string {
 }
 
 /**
- * Exception types with counts from `errors`/`errorHotspot` insights. Reads the figures the engine
- * gives: `exceptionType`+`count`, or parallel `exceptionTypes`/`exceptionCounts` lists.
+ * Exception types with counts from `errors` insights (`exceptionType`, `count`, `messages`) and
+ * `errorHotspot` insights (parallel `exceptionTypes`/`exceptionCounts`), each type counted once.
  */
 export function exceptionsFromInsights(insights: readonly Insight[]): { type: string; count: number; message?: string }[] {
   const counts = new Map<string, { count: number; message?: string }>();
-  const add = (type: string, n: number, message?: string) => {
-    const cur = counts.get(type);
-    counts.set(type, { count: (cur?.count ?? 0) + n, message: cur?.message ?? message });
-  };
+  const firstString = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined);
+  // Per-type `errors` insights first; a hotspot's type list only adds types not already counted.
   for (const i of insights) {
-    if (i.type !== 'errors' && i.type !== 'errorHotspot') {
-      continue;
-    }
     const f = i.figures;
-    if (typeof f.exceptionType === 'string') {
-      add(f.exceptionType, typeof f.count === 'number' ? f.count : 1, typeof f.message === 'string' ? f.message : undefined);
+    if (i.type === 'errors' && typeof f.exceptionType === 'string' && !counts.has(f.exceptionType)) {
+      counts.set(f.exceptionType, { count: typeof f.count === 'number' ? f.count : 1, message: firstString(f.message) ?? firstString(f.messages) });
     }
-    const types = f.exceptionTypes ?? f.topExceptions;
-    if (Array.isArray(types)) {
+  }
+  for (const i of insights) {
+    const f = i.figures;
+    const types = f.exceptionTypes;
+    if (i.type === 'errorHotspot' && Array.isArray(types)) {
       const n = Array.isArray(f.exceptionCounts) ? f.exceptionCounts : [];
-      types.forEach((t, k) => typeof t === 'string' && add(t, typeof n[k] === 'number' ? (n[k] as number) : 1));
+      types.forEach((t, k) => {
+        if (typeof t === 'string' && !counts.has(t)) {
+          counts.set(t, { count: typeof n[k] === 'number' ? (n[k] as number) : 1 });
+        }
+      });
     }
   }
   return [...counts.entries()].map(([type, v]) => ({ type, ...v })).sort((a, b) => b.count - a.count);

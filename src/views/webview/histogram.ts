@@ -99,6 +99,9 @@ export function figureLabel(key: string): string {
 /** A figure's value by what its name says: `…Ms` durations, shares/rates as percentages, counts. */
 export function figureText(key: string, v: unknown): string {
   if (typeof v === 'number') {
+    if (/(Seen|At)$/.test(key) && v > 1e11) {
+      return new Date(v).toLocaleString();
+    }
     if (/Ms$/.test(key)) {
       return formatDuration(v);
     }

@@ -53,15 +53,15 @@ describe('hover markdown', () => {
     assert.equal(commandLink('Go', Commands.compareRuns), `[Go](command:${Commands.compareRuns} "Go")`);
   });
 
-  it('collects exception types from error insights', () => {
+  it('collects exception types from error insights, each type once', () => {
     const ex = exceptionsFromInsights([
-      { ...base, id: '1', type: 'errors', severity: 'medium', title: 't', figures: { exceptionType: 'KeyError', count: 3, message: 'm' } },
-      { ...base, id: '2', type: 'errorHotspot', severity: 'high', title: 't', figures: { exceptionTypes: ['ValueError', 'KeyError'], exceptionCounts: [7, 2] } },
+      { ...base, id: '1', type: 'errors', severity: 'medium', title: 't', figures: { exceptionType: 'KeyError', count: 3, messages: ["'region'", 'x'] } },
+      { ...base, id: '2', type: 'errorHotspot', severity: 'high', title: 't', figures: { exceptionTypes: ['ValueError', 'KeyError'], exceptionCounts: [7, 3] } },
       { ...base, id: '3', type: 'nPlusOne', severity: 'high', title: 't', figures: { exceptionType: 'Ignored' } },
     ]);
     assert.deepEqual(ex, [
-      { type: 'ValueError', count: 7, message: undefined },
-      { type: 'KeyError', count: 5, message: 'm' },
+      { type: 'ValueError', count: 7 },
+      { type: 'KeyError', count: 3, message: "'region'" },
     ]);
   });
 });
