@@ -33,8 +33,10 @@ const common = {
 };
 
 const targets = [
-  // form-data (and its mime-db) is never used by the JSON-only API client: keep it out of activation.
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], alias: { 'form-data': './src/engineClient/formDataStub.ts' } },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  // Loaded by the extension on first need (src/lazyLoad.ts): axios (and later tree-sitter) stay out of activation;
+  // form-data (with its 140 KB mime-db) is never used by the JSON-only API client.
+  { ...common, entryPoints: ['src/lazy.ts'], outfile: 'dist/lazy.js', platform: 'node', format: 'cjs', target: 'node20', alias: { 'form-data': './src/engineClient/formDataStub.ts' } },
   { ...common, entryPoints: ['src/engine/main.ts'], outfile: 'dist/engine.js', platform: 'node', format: 'cjs', target: 'node20' },
   { ...common, entryPoints: ['src/views/webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];

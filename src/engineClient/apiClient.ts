@@ -17,6 +17,7 @@ import type {
   StatsResponse,
   TraceResponse,
 } from '../shared/api';
+import { lazy } from '../lazyLoad';
 import { ApiRoutes } from '../shared/api';
 
 /** Why an API call failed, with the engine's own error code when it answered. */
@@ -61,7 +62,7 @@ export class EngineApi {
 
   /** axios is loaded on the first call, not when the extension loads (activation stays cheap). */
   private client(): Promise<{ axios: AxiosStatic; instance: AxiosInstance }> {
-    this.http ??= import('axios').then(({ default: axios }) => ({
+    this.http ??= Promise.resolve(lazy().axios).then((axios) => ({
       axios,
       instance: axios.create({
         baseURL: `http://${this.host}:${this.state.apiPort}`,
