@@ -70,6 +70,10 @@ function copyAssets() {
   mkdirSync('dist', { recursive: true });
   // The demo workspace ships in the VSIX so "Load Demo Data" can open it anywhere.
   const copies = [{ from: 'demo/workspace', to: 'dist/demo-workspace' }];
+  // Code mapping (src/mapping): the tree-sitter runtime and only the grammars it loads (VSIX ≤ 5 MB).
+  const wasm = 'node_modules/@vscode/tree-sitter-wasm/wasm';
+  const grammars = ['python', 'javascript', 'typescript', 'tsx', 'go', 'java', 'c-sharp'].map((g) => `tree-sitter-${g}.wasm`);
+  copies.push(...['tree-sitter.wasm', ...grammars].map((f) => ({ from: join(wasm, f), to: join('dist', f) })));
   for (const { from, to } of copies) cpSync(from, to, { recursive: true });
 }
 

@@ -1,0 +1,207 @@
+/**
+ * C#: methods, constructors and local functions (`Namespace.Class.Method`), `ActivitySource.StartActivity("x")` /
+ * `StartActivity(nameof(X))` / `StartActivity()` (the caller's name) with the ActivitySource's name, ASP.NET attribute
+ * routing (`[Route("api/[controller]")]` + `[HttpGet("{id}")]`) and minimal APIs (`app.MapGet`, `MapGroup`).
+ */
+import type { Node } from '@vscode/tree-sitter-wasm';
+import type { Extract, ExtractContext, LanguageSpec } from './common';
+import { capturesByName, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
+
+const QUERY = `
+(file_scoped_namespace_declaration name: (_) @ns)
+(method_declaration name: (identifier) @fn.name) @fn
+(constructor_declaration name: (identifier) @fn.name) @fn
+(local_function_statement name: (identifier) @fn.name) @fn
+((invocation_expression function: (member_access_expression expression: (_) @call.obj name: (_) @call.name) arguments: (argument_list) @call.args) @call
+  (#match? @call.name "^(StartActivity|MapGet|MapPost|MapPut|MapDelete|MapPatch|MapGroup)$"))
+((variable_declarator name: (identifier) @var.name [(object_creation_expression) (implicit_object_creation_expression)] @var.new) @var)
+`;
+
+const TYPE_DECLS = new Set(['class_declaration', 'struct_declaration', 'record_declaration', 'interface_declaration']);
+const FN_DECLS = new Set(['method_declaration', 'constructor_declaration', 'local_function_statement']);
+const VERBS: Record<string, string> = {
+  HttpGet: 'GET',
+  HttpPost: 'POST',
+  HttpPut: 'PUT',
+  HttpDelete: 'DELETE',
+  HttpPatch: 'PATCH',
+  HttpHead: 'HEAD',
+  HttpOptions: 'OPTIONS',
+};
+
+interface Attr {
+  name: string;
+  node: Node;
+  /** First positional argument (a template / a name). */
+  first?: Node;
+}
+
+function attributes(decl: Node): Attr[] {
+  const out: Attr[] = [];
+  for (const list of namedChildren(decl)) {
+    if (list.type !== 'attribute_list') {
+      continue;
+    }
+    for (const a of namedChildren(list)) {
+      if (a.type !== 'attribute') {
+        continue;
+      }
+      const name = (a.childForFieldName('name')?.text ?? '').split('.').pop()!.replace(/Attribute$/, '');
+      const argList = namedChildren(a).find((n) => n.type === 'attribute_argument_list');
+      const positional = argList ? namedChildren(argList).filter((n) => n.type === 'attribute_argument' && !namedChildren(n).some((x) => x.type === 'name_equals' || x.type === 'name_colon')) : [];
+      const attr: Attr = { name, node: a };
+      const first = positional[0]?.namedChild(0);
+      if (first) {
+        attr.first = first;
+      }
+      out.push(attr);
+    }
+  }
+  return out;
+}
+
+function extract(ctx: ExtractContext): Extract {
+  const ex = emptyExtract();
+  const calls: Record<string, Node>[] = [];
+  for (const m of ctx.query.matches(ctx.root)) {
+    const c = capturesByName(m);
+    if (c.ns) {
+      ex.module = c.ns.text;
+    } else if (c.fn) {
+      method(ex, c.fn, c['fn.name']);
+    } else if (c.call) {
+      calls.push(c);
+    } else if (c.var) {
+      const decl = c.var.parent;
+      const type = c['var.new'].childForFieldName('type')?.text ?? decl?.childForFieldName('type')?.text;
+      const scope = stringValue(c['var.new'].childForFieldName('arguments')?.namedChild(0)?.namedChild(0) ?? namedChildren(c['var.new']).find((n) => n.type === 'argument_list')?.namedChild(0)?.namedChild(0));
+      if (type?.split('.').pop() === 'ActivitySource' && scope) {
+        ex.tracers.push({ variable: c['var.name'].text, scope: scope.value });
+      }
+    }
+  }
+  for (const c of calls) {
+    call(ex, c);
+  }
+  return ex;
+}
+
+/** Namespaces (block form) and enclosing types, outermost first; the file-scoped namespace is the module. */
+function containers(node: Node): { classes: string[]; type?: Node } {
+  const classes: string[] = [];
+  let type: Node | undefined;
+  for (let p = node.parent; p; p = p.parent) {
+    if (TYPE_DECLS.has(p.type) || p.type === 'namespace_declaration' || FN_DECLS.has(p.type)) {
+      const name = p.childForFieldName('name')?.text;
+      if (name) {
+        classes.unshift(name);
+      }
+      if (TYPE_DECLS.has(p.type)) {
+        type ??= p;
+      }
+    }
+  }
+  return type ? { classes, type } : { classes };
+}
+
+function method(ex: Extract, fn: Node, nameNode: Node): void {
+  const { classes, type } = containers(fn);
+  const name = nameNode.text;
+  ex.functions.push({ node: fn, nameRange: rangeOf(nameNode), name, classes, kind: fn.type === 'local_function_statement' ? 'function' : 'method' });
+  if (!type || fn.type !== 'method_declaration') {
+    return;
+  }
+  const attrs = attributes(fn);
+  const verbs = attrs.filter((a) => VERBS[a.name]);
+  const routeAttr = attrs.find((a) => a.name === 'Route');
+  if (!verbs.length && !routeAttr) {
+    return;
+  }
+  const className = type.childForFieldName('name')?.text ?? '';
+  const controller = className.replace(/Controller$/, '');
+  const classRoute = attributes(type).find((a) => a.name === 'Route');
+  const classTemplate = stringValue(classRoute?.first)?.value;
+  const tokens = (t: string): string => t.replace(/\[controller\]/gi, controller).replace(/\[action\]/gi, name);
+  const entries = verbs.length ? verbs.map((v) => ({ method: VERBS[v.name], attr: v, template: stringValue(v.first)?.value ?? stringValue(routeAttr?.first)?.value })) : [{ method: '*', attr: routeAttr!, template: stringValue(routeAttr!.first)?.value }];
+  for (const e of entries) {
+    const template = e.template ?? '';
+    const absolute = template.startsWith('/') || template.startsWith('~/');
+    if (classTemplate === undefined && e.template === undefined) {
+      continue;
+    }
+    ex.routes.push({
+      framework: 'aspnet',
+      method: e.method,
+      path: tokens(template.replace(/^~/, '')),
+      ...(absolute || classTemplate === undefined ? {} : { prefix: `/${tokens(classTemplate).replace(/^\/+/, '')}` }),
+      range: rangeOf(e.attr.node),
+      at: e.attr.node.startIndex,
+      owner: fn.startIndex,
+    });
+  }
+}
+
+/** The name of the member a `StartActivity()` without a name is called from (its `[CallerMemberName]` default). */
+function callerName(node: Node): string | undefined {
+  for (let p = node.parent; p; p = p.parent) {
+    if (FN_DECLS.has(p.type)) {
+      return p.childForFieldName('name')?.text;
+    }
+  }
+  return undefined;
+}
+
+function call(ex: Extract, c: Record<string, Node>): void {
+  const name = c['call.name'].text;
+  const obj = c['call.obj'];
+  const args = namedChildren(c['call.args'])
+    .filter((n) => n.type === 'argument')
+    .map((a) => a.namedChild(a.namedChildCount - 1))
+    .filter((n): n is Node => !!n);
+  if (name === 'StartActivity') {
+    let span = stringValue(args[0]);
+    if (!span && args[0]?.type === 'invocation_expression' && args[0].childForFieldName('function')?.text === 'nameof') {
+      const target = args[0].childForFieldName('arguments')?.namedChild(0)?.text;
+      span = target ? { value: target.split('.').pop()!, dynamic: false } : undefined;
+    }
+    if (!span && !args.some((a) => a.type === 'string_literal' || a.type === 'interpolated_string_expression')) {
+      const caller = callerName(c.call);
+      span = caller ? { value: caller, dynamic: false } : undefined;
+    }
+    if (span) {
+      ex.spans.push({ name: span.value, dynamic: span.dynamic, api: 'StartActivity', tracerVar: obj.text, range: rangeOf(c.call), at: c.call.startIndex });
+    }
+    return;
+  }
+  const path = stringValue(args[0])?.value;
+  if (path === undefined) {
+    return;
+  }
+  const groupVar = (n: Node): string | undefined => (ex.routers.some((r) => r.variable === n.text) ? n.text : undefined);
+  if (name === 'MapGroup') {
+    const decl = c.call.parent;
+    const variable = decl?.type === 'variable_declarator' ? decl.childForFieldName('name')?.text : undefined;
+    if (variable) {
+      ex.routers.push({ variable, framework: 'aspnet', prefix: '', root: false });
+      ex.mounts.push({ parent: obj.text, child: variable, prefix: path, replacesPrefix: false });
+    }
+    return;
+  }
+  const method = name.slice(3).toUpperCase();
+  const handler = args[args.length - 1];
+  if (!handler || args.length < 2) {
+    return;
+  }
+  const router = groupVar(obj);
+  const route = { framework: 'aspnet' as const, method, path, range: rangeOf(c.call), at: c.call.startIndex, ...(router ? { router } : {}) };
+  if (handler.type === 'lambda_expression' || handler.type === 'anonymous_method_expression') {
+    ex.functions.push({ node: handler, nameRange: rangeOf(c['call.name']), name: `${method} ${path}`, classes: [], kind: 'handler' });
+    ex.routes.push({ ...route, owner: handler.startIndex });
+  } else if (handler.type === 'identifier' || handler.type === 'member_access_expression') {
+    ex.routes.push({ ...route, handlerName: handler.text });
+  } else {
+    ex.routes.push(route);
+  }
+}
+
+export const csharpSpec: LanguageSpec = { language: 'csharp', grammar: 'tree-sitter-c-sharp.wasm', query: QUERY, extract };

@@ -1,0 +1,182 @@
+/**
+ * Java: methods and constructors (`package.Class.method`, nested classes with `.`), `tracer.spanBuilder("x")` with
+ * `getTracer("scope")`, `@WithSpan` (its value, or the agent's default `Class.method`), and Spring routes
+ * (`@RequestMapping` on the class + `@GetMapping`/`@PostMapping`/…/`@RequestMapping(method=…)` on methods).
+ */
+import type { Node } from '@vscode/tree-sitter-wasm';
+import type { Extract, ExtractContext, LanguageSpec } from './common';
+import { capturesByName, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
+
+const QUERY = `
+(package_declaration (_) @pkg)
+(method_declaration name: (identifier) @fn.name) @fn
+(constructor_declaration name: (identifier) @fn.name) @fn
+((method_invocation name: (identifier) @call.name arguments: (argument_list) @call.args) @call
+  (#match? @call.name "^(spanBuilder|getTracer)$"))
+`;
+
+const CLASS_TYPES = new Set(['class_declaration', 'interface_declaration', 'enum_declaration', 'record_declaration']);
+const MAPPINGS: Record<string, string> = {
+  GetMapping: 'GET',
+  PostMapping: 'POST',
+  PutMapping: 'PUT',
+  DeleteMapping: 'DELETE',
+  PatchMapping: 'PATCH',
+  RequestMapping: '*',
+};
+
+interface Annotation {
+  name: string;
+  node: Node;
+  /** Positional value (`@X("a")`) or `value=`. */
+  values: Map<string, Node>;
+}
+
+function annotations(decl: Node): Annotation[] {
+  const mods = namedChildren(decl).find((n) => n.type === 'modifiers');
+  const out: Annotation[] = [];
+  for (const a of mods ? namedChildren(mods) : []) {
+    if (a.type !== 'annotation' && a.type !== 'marker_annotation') {
+      continue;
+    }
+    const name = (a.childForFieldName('name')?.text ?? '').split('.').pop() ?? '';
+    const values = new Map<string, Node>();
+    const list = a.childForFieldName('arguments');
+    for (const arg of list ? namedChildren(list) : []) {
+      if (arg.type === 'element_value_pair') {
+        const key = arg.childForFieldName('key')?.text;
+        const value = arg.childForFieldName('value');
+        if (key && value) {
+          values.set(key, value);
+        }
+      } else if (arg.type !== 'comment') {
+        values.set('value', arg);
+      }
+    }
+    out.push({ name, node: a, values });
+  }
+  return out;
+}
+
+/** String values of an annotation element: `"a"` or `{"a", "b"}`. */
+function strings(node: Node | undefined): string[] {
+  if (!node) {
+    return [];
+  }
+  if (node.type === 'element_value_array_initializer') {
+    return namedChildren(node).flatMap(strings);
+  }
+  const s = stringValue(node);
+  return s ? [s.value] : [];
+}
+
+/** `RequestMethod.GET` / `{RequestMethod.GET, RequestMethod.POST}` → `['GET', 'POST']`. */
+function requestMethods(node: Node | undefined): string[] {
+  if (!node) {
+    return [];
+  }
+  if (node.type === 'element_value_array_initializer') {
+    return namedChildren(node).flatMap(requestMethods);
+  }
+  return [node.text.split('.').pop() ?? node.text];
+}
+
+function mappingPaths(a: Annotation): string[] {
+  const paths = [...strings(a.values.get('value')), ...strings(a.values.get('path'))];
+  return paths.length ? paths : [''];
+}
+
+function extract(ctx: ExtractContext): Extract {
+  const ex = emptyExtract();
+  const classPrefix = new Map<number, string>();
+  for (const m of ctx.query.matches(ctx.root)) {
+    const c = capturesByName(m);
+    if (c.pkg) {
+      ex.module = c.pkg.text;
+    } else if (c.fn) {
+      method(ex, c.fn, c['fn.name'], classPrefix);
+    } else if (c.call) {
+      invocation(ex, c);
+    }
+  }
+  return ex;
+}
+
+function method(ex: Extract, fn: Node, nameNode: Node, classPrefix: Map<number, string>): void {
+  const classes: string[] = [];
+  let cls: Node | undefined;
+  for (let p = fn.parent; p; p = p.parent) {
+    if (CLASS_TYPES.has(p.type)) {
+      cls ??= p;
+      const name = p.childForFieldName('name')?.text;
+      if (name) {
+        classes.unshift(name);
+      }
+    }
+  }
+  const name = nameNode.text;
+  ex.functions.push({ node: fn, nameRange: rangeOf(nameNode), name, classes, kind: 'method' });
+  for (const a of annotations(fn)) {
+    if (a.name === 'WithSpan') {
+      const given = stringValue(a.values.get('value'))?.value;
+      const spanName = given && given !== '' ? given : `${classes[classes.length - 1] ?? ''}.${name}`;
+      ex.spans.push({ name: spanName, dynamic: false, api: 'WithSpan', range: rangeOf(a.node), at: a.node.startIndex, owner: fn.startIndex });
+      continue;
+    }
+    const verb = MAPPINGS[a.name];
+    if (!verb) {
+      continue;
+    }
+    let prefix = '';
+    if (cls) {
+      const key = cls.startIndex;
+      if (!classPrefix.has(key)) {
+        const mapping = annotations(cls).find((x) => x.name === 'RequestMapping');
+        classPrefix.set(key, mapping ? mappingPaths(mapping)[0] : '');
+      }
+      prefix = classPrefix.get(key) ?? '';
+    }
+    const methods = verb === '*' ? requestMethods(a.values.get('method')) : [verb];
+    for (const path of mappingPaths(a)) {
+      for (const m of methods.length ? methods : ['*']) {
+        ex.routes.push({ framework: 'spring', method: m, path, prefix, range: rangeOf(a.node), at: a.node.startIndex, owner: fn.startIndex });
+      }
+    }
+  }
+}
+
+function invocation(ex: Extract, c: Record<string, Node>): void {
+  const name = c['call.name'].text;
+  const first = namedChildren(c['call.args'])[0];
+  const obj = c.call.childForFieldName('object');
+  if (name === 'getTracer') {
+    const scope = stringValue(first)?.value;
+    const decl = c.call.parent;
+    const variable =
+      decl?.type === 'variable_declarator'
+        ? decl.childForFieldName('name')?.text
+        : decl?.type === 'assignment_expression'
+          ? decl.childForFieldName('left')?.text.replace(/^this\./, '')
+          : undefined;
+    if (scope !== undefined && variable) {
+      ex.tracers.push({ variable, scope });
+    }
+    return;
+  }
+  const span = stringValue(first);
+  if (!span || !obj) {
+    return;
+  }
+  const inline = obj.type === 'method_invocation' && obj.childForFieldName('name')?.text === 'getTracer';
+  const scope = inline ? stringValue(namedChildren(obj.childForFieldName('arguments') ?? obj)[0])?.value : undefined;
+  ex.spans.push({
+    name: span.value,
+    dynamic: span.dynamic,
+    api: 'spanBuilder',
+    ...(scope !== undefined ? { scope } : { tracerVar: obj.text.replace(/^this\./, '') }),
+    range: rangeOf(c.call),
+    at: c.call.startIndex,
+  });
+}
+
+export const javaSpec: LanguageSpec = { language: 'java', grammar: 'tree-sitter-java.wasm', query: QUERY, extract };

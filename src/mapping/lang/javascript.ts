@@ -1,0 +1,302 @@
+/**
+ * JavaScript / TypeScript (and JSX/TSX): functions, methods, arrow functions bound to names, inline route handlers;
+ * `startActiveSpan` / `startSpan` with tracers from `trace.getTracer('name')`; Express (`app.get`, `Router()`,
+ * `router.route('/x').get()`, `app.use('/prefix', router)`) and NestJS (`@Controller('x')` + `@Get(':id')`,
+ * `app.setGlobalPrefix`) routes; ES module and CommonJS imports/exports for cross-file resolution.
+ */
+import type { Node } from '@vscode/tree-sitter-wasm';
+import { resolveJsImport } from '../paths';
+import type { Extract, ExtractContext, FnDraft, LanguageSpec } from './common';
+import { ancestor, capturesByName, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
+
+const BASE_QUERY = `
+(function_declaration name: (identifier) @fn.name) @fn
+(generator_function_declaration name: (identifier) @fn.name) @fn
+(method_definition name: (_) @fn.name) @fn
+(variable_declarator name: (identifier) @fn.name value: [(arrow_function) (function_expression)] @fn)
+((call_expression function: (member_expression object: (_) @call.obj property: (property_identifier) @call.prop) arguments: (arguments) @call.args) @call
+  (#match? @call.prop "^(startActiveSpan|startSpan|get|post|put|delete|patch|all|options|head|use|setGlobalPrefix)$"))
+((variable_declarator name: (identifier) @var.name value: (call_expression function: (_) @var.fn arguments: (arguments) @var.args)) @var
+  (#match? @var.fn "(Router|express|getTracer|require)$"))
+(decorator (call_expression function: (identifier) @dec.name arguments: (arguments) @dec.args)) @dec
+(import_statement) @import
+(export_statement) @export
+((assignment_expression left: (member_expression) @cjs.left right: (identifier) @cjs.right) (#eq? @cjs.left "module.exports"))
+`;
+const TS_FIELDS = `(public_field_definition name: (_) @fn.name value: [(arrow_function) (function_expression)] @fn)`;
+const JS_FIELDS = `(field_definition property: (_) @fn.name value: [(arrow_function) (function_expression)] @fn)`;
+
+const VERBS = new Set(['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head']);
+const NEST_VERBS = new Set(['Get', 'Post', 'Put', 'Delete', 'Patch', 'Options', 'Head', 'All']);
+const CLASS_TYPES = ['class_declaration', 'class', 'abstract_class_declaration'];
+const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'method_definition', 'arrow_function', 'function_expression']);
+
+function functionDraft(fn: Node, nameNode: Node): FnDraft {
+  const classes: string[] = [];
+  let kind: FnDraft['kind'] = 'function';
+  let first = true;
+  for (let p = fn.parent; p; p = p.parent) {
+    if (CLASS_TYPES.includes(p.type)) {
+      const name = p.childForFieldName('name')?.text;
+      if (name) {
+        classes.unshift(name);
+      }
+      if (first) {
+        kind = 'method';
+      }
+      first = false;
+    } else if (FUNCTION_TYPES.has(p.type)) {
+      first = false;
+    }
+  }
+  return { node: fn, nameRange: rangeOf(nameNode), name: nameNode.text, classes, kind };
+}
+
+function extract(ctx: ExtractContext): Extract {
+  const ex = emptyExtract();
+  ex.module = ctx.module;
+  const decorators: Record<string, Node>[] = [];
+  const calls: Record<string, Node>[] = [];
+  for (const m of ctx.query.matches(ctx.root)) {
+    const c = capturesByName(m);
+    if (c.fn) {
+      ex.functions.push(functionDraft(c.fn, c['fn.name']));
+    } else if (c.call) {
+      calls.push(c);
+    } else if (c.var) {
+      variable(ctx, ex, c);
+    } else if (c.dec) {
+      decorators.push(c);
+    } else if (c.import) {
+      importStatement(ctx, ex, c.import);
+    } else if (c.export) {
+      exportStatement(ex, c.export);
+    } else if (c['cjs.right']) {
+      ex.exports[c['cjs.right'].text] = 'default';
+    }
+  }
+  for (const c of calls) {
+    call(ex, c);
+  }
+  nest(ex, decorators);
+  return ex;
+}
+
+function variable(ctx: ExtractContext, ex: Extract, c: Record<string, Node>): void {
+  const variable = c['var.name'].text;
+  const fn = c['var.fn'].text;
+  const first = c['var.args'].namedChild(0);
+  if (/getTracer$/.test(fn)) {
+    const scope = stringValue(first)?.value;
+    if (scope !== undefined) {
+      ex.tracers.push({ variable, scope });
+    }
+  } else if (fn === 'express') {
+    ex.routers.push({ variable, framework: 'express', prefix: '', root: true });
+  } else if (/Router$/.test(fn)) {
+    ex.routers.push({ variable, framework: 'express', prefix: '', root: false });
+  } else if (fn === 'require') {
+    const spec = stringValue(first)?.value;
+    const module = spec !== undefined ? resolveJsImport(ctx.module, spec) : undefined;
+    if (module !== undefined) {
+      ex.imports.push({ local: variable, module, name: 'default' });
+    }
+  }
+}
+
+function importStatement(ctx: ExtractContext, ex: Extract, node: Node): void {
+  const spec = stringValue(node.childForFieldName('source'))?.value;
+  const module = spec !== undefined ? resolveJsImport(ctx.module, spec) : undefined;
+  if (module === undefined) {
+    return;
+  }
+  const clause = namedChildren(node).find((n) => n.type === 'import_clause');
+  for (const part of clause ? namedChildren(clause) : []) {
+    if (part.type === 'identifier') {
+      ex.imports.push({ local: part.text, module, name: 'default' });
+    } else if (part.type === 'namespace_import') {
+      const local = namedChildren(part)[0]?.text;
+      if (local) {
+        ex.imports.push({ local, module });
+      }
+    } else if (part.type === 'named_imports') {
+      for (const s of namedChildren(part)) {
+        const name = s.childForFieldName('name')?.text;
+        const alias = s.childForFieldName('alias')?.text;
+        if (name) {
+          ex.imports.push({ local: alias ?? name, module, name });
+        }
+      }
+    }
+  }
+}
+
+function exportStatement(ex: Extract, node: Node): void {
+  const value = node.childForFieldName('value');
+  if (value?.type === 'identifier') {
+    ex.exports[value.text] = 'default';
+    return;
+  }
+  const clause = namedChildren(node).find((n) => n.type === 'export_clause');
+  for (const s of clause ? namedChildren(clause) : []) {
+    const name = s.childForFieldName('name')?.text;
+    const alias = s.childForFieldName('alias')?.text;
+    if (name && alias) {
+      ex.exports[name] = alias;
+    }
+  }
+}
+
+/** `asyncHandler(getUser)` → `getUser`; `this.users.find` → `users.find`. */
+function handlerRef(node: Node): string | undefined {
+  if (node.type === 'identifier' || node.type === 'member_expression') {
+    return node.text.replace(/^this\./, '');
+  }
+  if (node.type === 'call_expression') {
+    const inner = node.childForFieldName('arguments')?.namedChild(0);
+    return inner ? handlerRef(inner) : undefined;
+  }
+  return undefined;
+}
+
+function call(ex: Extract, c: Record<string, Node>): void {
+  const prop = c['call.prop'].text;
+  const obj = c['call.obj'];
+  const argList = namedChildren(c['call.args']).filter((n) => n.type !== 'comment');
+  if (prop === 'startActiveSpan' || prop === 'startSpan') {
+    const name = stringValue(argList[0]);
+    if (!name) {
+      return;
+    }
+    const isInline = obj.type === 'call_expression' && /getTracer$/.test(obj.childForFieldName('function')?.text ?? '');
+    const scope = isInline ? stringValue(obj.childForFieldName('arguments')?.namedChild(0))?.value : undefined;
+    ex.spans.push({
+      name: name.value,
+      dynamic: name.dynamic,
+      api: prop,
+      ...(scope !== undefined ? { scope } : { tracerVar: obj.text }),
+      range: rangeOf(c.call),
+      at: c.call.startIndex,
+    });
+    return;
+  }
+  if (prop === 'setGlobalPrefix') {
+    const prefix = stringValue(argList[0])?.value;
+    if (prefix !== undefined) {
+      ex.globalPrefix = prefix;
+    }
+    return;
+  }
+  if (prop === 'use') {
+    const first = stringValue(argList[0]);
+    const child = argList[argList.length - 1];
+    if (child && (child.type === 'identifier' || child.type === 'member_expression') && (argList.length === 1 || first)) {
+      ex.mounts.push({ parent: obj.text, child: child.text, prefix: argList.length > 1 ? (first?.value ?? '') : '', replacesPrefix: false });
+    }
+    return;
+  }
+  if (!VERBS.has(prop)) {
+    return;
+  }
+  // router.route('/x').get(h).post(h2)
+  let router = obj;
+  let path: string | undefined;
+  let handlers = argList;
+  let base = obj;
+  while (base.type === 'call_expression') {
+    const f = base.childForFieldName('function');
+    const p = f?.childForFieldName('property')?.text;
+    if (f?.type !== 'member_expression' || !p) {
+      break;
+    }
+    if (p === 'route') {
+      path = stringValue(base.childForFieldName('arguments')?.namedChild(0))?.value;
+      router = f.childForFieldName('object') ?? obj;
+      break;
+    }
+    if (!VERBS.has(p)) {
+      break;
+    }
+    base = f.childForFieldName('object') ?? base;
+  }
+  if (path === undefined) {
+    const p = stringValue(argList[0]);
+    if (!p || !/^[/*]/.test(p.value) || argList.length < 2) {
+      return;
+    }
+    path = p.value;
+    handlers = argList.slice(1);
+  }
+  const handler = handlers[handlers.length - 1];
+  if (!handler) {
+    return;
+  }
+  const method = prop === 'all' ? '*' : prop.toUpperCase();
+  const route = { framework: 'express' as const, method, path, router: router.text, range: rangeOf(c.call), at: c.call.startIndex };
+  if (handler.type === 'arrow_function' || handler.type === 'function_expression') {
+    const named = handler.childForFieldName('name');
+    ex.functions.push({
+      node: handler,
+      nameRange: rangeOf(named ?? c.call.childForFieldName('function') ?? c.call),
+      name: named?.text ?? `${method === '*' ? 'ALL' : method} ${path}`,
+      classes: [],
+      kind: 'handler',
+    });
+    ex.routes.push({ ...route, owner: handler.startIndex });
+  } else {
+    const ref = handlerRef(handler);
+    ex.routes.push(ref !== undefined ? { ...route, handlerName: ref } : route);
+  }
+}
+
+/** NestJS: `@Controller('users')` on the class, `@Get(':id')` on methods. */
+function nest(ex: Extract, decorators: Record<string, Node>[]): void {
+  const prefixes = new Map<number, string>();
+  for (const c of decorators) {
+    if (c['dec.name'].text !== 'Controller') {
+      continue;
+    }
+    const arg = c['dec.args'].namedChild(0);
+    let prefix = stringValue(arg)?.value;
+    if (prefix === undefined && arg?.type === 'object') {
+      const pair = namedChildren(arg).find((p) => p.type === 'pair' && p.childForFieldName('key')?.text === 'path');
+      prefix = stringValue(pair?.childForFieldName('value'))?.value;
+    }
+    const parent = c.dec.parent;
+    const cls = parent?.type === 'export_statement' ? parent.childForFieldName('declaration') : parent;
+    if (cls) {
+      prefixes.set(cls.startIndex, prefix ?? '');
+    }
+  }
+  for (const c of decorators) {
+    const verb = c['dec.name'].text;
+    if (!NEST_VERBS.has(verb) || c.dec.parent?.type !== 'class_body') {
+      continue;
+    }
+    let method = c.dec.nextNamedSibling;
+    while (method && (method.type === 'decorator' || method.type === 'comment')) {
+      method = method.nextNamedSibling;
+    }
+    if (method?.type !== 'method_definition') {
+      continue;
+    }
+    const cls = ancestor(c.dec, CLASS_TYPES);
+    const prefix = cls ? prefixes.get(cls.startIndex) : undefined;
+    if (prefix === undefined) {
+      continue;
+    }
+    const path = stringValue(c['dec.args'].namedChild(0))?.value ?? '';
+    ex.routes.push({
+      framework: 'nestjs',
+      method: verb === 'All' ? '*' : verb.toUpperCase(),
+      path: `/${[prefix, path].map((s) => s.replace(/^\/+|\/+$/g, '')).filter((s) => s !== '').join('/')}`,
+      range: rangeOf(c.dec),
+      at: c.dec.startIndex,
+      owner: method.startIndex,
+    });
+  }
+}
+
+export const javascriptSpec: LanguageSpec = { language: 'javascript', grammar: 'tree-sitter-javascript.wasm', query: BASE_QUERY + JS_FIELDS, extract };
+export const typescriptSpec: LanguageSpec = { language: 'typescript', grammar: 'tree-sitter-typescript.wasm', query: BASE_QUERY + TS_FIELDS, extract };
+export const tsxSpec: LanguageSpec = { language: 'typescript', grammar: 'tree-sitter-tsx.wasm', query: BASE_QUERY + TS_FIELDS, extract };

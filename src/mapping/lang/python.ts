@@ -1,0 +1,266 @@
+/**
+ * Python: functions and methods (qualified by dotted module and classes), `start_as_current_span` / `start_span`
+ * in with-statements, calls and decorators, `trace.get_tracer(__name__)` resolved to the module, FastAPI
+ * (`FastAPI`, `APIRouter(prefix=)`, `include_router(prefix=)`) and Flask (`route`, `methods=`, `Blueprint(url_prefix=)`,
+ * `register_blueprint(url_prefix=)`) routes.
+ */
+import type { Node } from '@vscode/tree-sitter-wasm';
+import type { Framework, ImportBinding } from '../types';
+import type { Extract, ExtractContext, FnDraft, LanguageSpec } from './common';
+import { capturesByName, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
+
+const QUERY = `
+(function_definition name: (identifier) @fn.name) @fn
+(decorator (call function: (attribute object: (_) @dec.obj attribute: (identifier) @dec.attr) arguments: (argument_list) @dec.args)) @dec
+((call function: (attribute object: (_) @call.obj attribute: (identifier) @call.attr) arguments: (argument_list) @call.args) @call
+  (#match? @call.attr "^(start_as_current_span|start_span|include_router|register_blueprint)$"))
+((assignment left: (_) @asg.left right: (call function: (_) @asg.fn arguments: (argument_list) @asg.args)) @asg
+  (#match? @asg.fn "(FastAPI|APIRouter|Flask|Blueprint|get_tracer)$"))
+(import_from_statement) @import.from
+(import_statement) @import
+`;
+
+const ROUTE_ATTRS = new Set(['get', 'post', 'put', 'delete', 'patch', 'head', 'options', 'trace', 'route', 'api_route']);
+
+interface Args {
+  positional: Node[];
+  keywords: Map<string, Node>;
+}
+
+function args(list: Node): Args {
+  const positional: Node[] = [];
+  const keywords = new Map<string, Node>();
+  for (const c of namedChildren(list)) {
+    if (c.type === 'keyword_argument') {
+      const name = c.childForFieldName('name');
+      const value = c.childForFieldName('value');
+      if (name && value) {
+        keywords.set(name.text, value);
+      }
+    } else if (c.type !== 'comment') {
+      positional.push(c);
+    }
+  }
+  return { positional, keywords };
+}
+
+function stringList(node: Node | undefined): string[] | undefined {
+  if (!node || (node.type !== 'list' && node.type !== 'tuple' && node.type !== 'set')) {
+    return undefined;
+  }
+  return namedChildren(node)
+    .map((c) => stringValue(c)?.value)
+    .filter((v): v is string => v !== undefined);
+}
+
+/** The function a decorator belongs to (its `function_definition`), if any. */
+function decoratedFunction(decorator: Node): Node | undefined {
+  const def = decorator.parent?.childForFieldName('definition');
+  return def?.type === 'function_definition' ? def : undefined;
+}
+
+function functionDraft(fn: Node, nameNode: Node): FnDraft {
+  const classes: string[] = [];
+  let kind: FnDraft['kind'] = 'function';
+  let first = true;
+  for (let p = fn.parent; p; p = p.parent) {
+    if (p.type === 'class_definition' || p.type === 'function_definition') {
+      const name = p.childForFieldName('name')?.text;
+      if (name) {
+        classes.unshift(name);
+      }
+      if (first && p.type === 'class_definition') {
+        kind = 'method';
+      }
+      first = false;
+    }
+  }
+  const outer = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
+  return { node: outer, key: fn, nameRange: rangeOf(nameNode), name: nameNode.text, classes, kind };
+}
+
+function resolveRelative(ctx: ExtractContext, moduleNode: Node): string {
+  if (moduleNode.type !== 'relative_import') {
+    return moduleNode.text;
+  }
+  const dots = /^\.+/.exec(moduleNode.text)?.[0].length ?? 0;
+  const rest = moduleNode.text.slice(dots);
+  const isPackage = /(^|\/)__init__\.pyi?$/.test(ctx.relPath);
+  const parts = ctx.module ? ctx.module.split('.') : [];
+  if (!isPackage) {
+    parts.pop();
+  }
+  for (let i = 1; i < dots; i++) {
+    parts.pop();
+  }
+  if (rest) {
+    parts.push(rest);
+  }
+  return parts.join('.');
+}
+
+function imports(ctx: ExtractContext, node: Node, out: ImportBinding[]): void {
+  if (node.type === 'import_statement') {
+    for (const n of node.childrenForFieldName('name')) {
+      if (n?.type === 'aliased_import') {
+        const mod = n.childForFieldName('name')?.text;
+        const alias = n.childForFieldName('alias')?.text;
+        if (mod && alias) {
+          out.push({ local: alias, module: mod });
+        }
+      } else if (n) {
+        out.push({ local: n.text, module: n.text });
+      }
+    }
+    return;
+  }
+  const moduleNode = node.childForFieldName('module_name');
+  if (!moduleNode) {
+    return;
+  }
+  const module = resolveRelative(ctx, moduleNode);
+  for (const n of node.childrenForFieldName('name')) {
+    if (n?.type === 'aliased_import') {
+      const name = n.childForFieldName('name')?.text;
+      const alias = n.childForFieldName('alias')?.text;
+      if (name && alias) {
+        out.push({ local: alias, module, name });
+      }
+    } else if (n) {
+      out.push({ local: n.text, module, name: n.text });
+    }
+  }
+}
+
+function extract(ctx: ExtractContext): Extract {
+  const ex = emptyExtract();
+  ex.module = ctx.module;
+  const decorators: Record<string, Node>[] = [];
+  for (const m of ctx.query.matches(ctx.root)) {
+    const c = capturesByName(m);
+    if (c.fn) {
+      ex.functions.push(functionDraft(c.fn, c['fn.name']));
+    } else if (c.dec) {
+      decorators.push(c);
+    } else if (c.call) {
+      if (c.call.parent?.type !== 'decorator') {
+        call(ctx, ex, c);
+      }
+    } else if (c.asg) {
+      assignment(ctx, ex, c);
+    } else if (c['import.from'] || c.import) {
+      imports(ctx, c['import.from'] ?? c.import, ex.imports);
+    }
+  }
+  // Decorators last: the router declarations of the file tell FastAPI from Flask.
+  for (const c of decorators) {
+    decorator(ex, c);
+  }
+  return ex;
+}
+
+function spanName(a: Args): { value: string; dynamic: boolean } | undefined {
+  return stringValue(a.positional[0] ?? a.keywords.get('name'));
+}
+
+function call(ctx: ExtractContext, ex: Extract, c: Record<string, Node>): void {
+  const attr = c['call.attr'].text;
+  const obj = c['call.obj'];
+  const a = args(c['call.args']);
+  if (attr === 'start_as_current_span' || attr === 'start_span') {
+    const name = spanName(a);
+    if (!name) {
+      return;
+    }
+    const scope = obj.type === 'call' ? tracerScope(ctx, obj.childForFieldName('arguments')) : undefined;
+    ex.spans.push({
+      name: name.value,
+      dynamic: name.dynamic,
+      api: attr,
+      ...(scope !== undefined ? { scope } : { tracerVar: obj.text }),
+      range: rangeOf(c.call),
+      at: c.call.startIndex,
+    });
+  } else if (attr === 'include_router' || attr === 'register_blueprint') {
+    const child = a.positional[0] ?? a.keywords.get(attr === 'include_router' ? 'router' : 'blueprint');
+    if (!child) {
+      return;
+    }
+    const prefixNode = a.keywords.get(attr === 'include_router' ? 'prefix' : 'url_prefix');
+    const prefix = stringValue(prefixNode)?.value ?? '';
+    ex.mounts.push({ parent: obj.text, child: child.text, prefix, replacesPrefix: attr === 'register_blueprint' && !!prefixNode });
+  }
+}
+
+function tracerScope(ctx: ExtractContext, argList: Node | null): string | undefined {
+  const first = argList ? args(argList).positional[0] : undefined;
+  if (!first) {
+    return undefined;
+  }
+  if (first.type === 'identifier' && first.text === '__name__') {
+    return ctx.module;
+  }
+  return stringValue(first)?.value;
+}
+
+function assignment(ctx: ExtractContext, ex: Extract, c: Record<string, Node>): void {
+  const variable = c['asg.left'].text;
+  const fn = c['asg.fn'].text;
+  const a = args(c['asg.args']);
+  if (/get_tracer$/.test(fn)) {
+    const scope = tracerScope(ctx, c['asg.args']);
+    if (scope !== undefined) {
+      ex.tracers.push({ variable, scope });
+    }
+  } else if (/FastAPI$/.test(fn)) {
+    ex.routers.push({ variable, framework: 'fastapi', prefix: '', root: true });
+  } else if (/APIRouter$/.test(fn)) {
+    ex.routers.push({ variable, framework: 'fastapi', prefix: stringValue(a.keywords.get('prefix'))?.value ?? '', root: false });
+  } else if (/Flask$/.test(fn)) {
+    ex.routers.push({ variable, framework: 'flask', prefix: '', root: true });
+  } else if (/Blueprint$/.test(fn)) {
+    ex.routers.push({ variable, framework: 'flask', prefix: stringValue(a.keywords.get('url_prefix'))?.value ?? '', root: false });
+  }
+}
+
+function decorator(ex: Extract, c: Record<string, Node>): void {
+  const fn = decoratedFunction(c.dec);
+  if (!fn) {
+    return;
+  }
+  const attr = c['dec.attr'].text;
+  const a = args(c['dec.args']);
+  if (attr === 'start_as_current_span') {
+    const name = spanName(a);
+    const obj = c['dec.obj'];
+    if (name) {
+      ex.spans.push({ name: name.value, dynamic: name.dynamic, api: attr, tracerVar: obj.text, range: rangeOf(c.dec), at: c.dec.startIndex, owner: fn.startIndex });
+    }
+    return;
+  }
+  if (!ROUTE_ATTRS.has(attr)) {
+    return;
+  }
+  const pathNode = a.positional[0] ?? a.keywords.get('path') ?? a.keywords.get('rule');
+  const path = stringValue(pathNode);
+  if (!path) {
+    return;
+  }
+  const router = c['dec.obj'].text;
+  const decl = ex.routers.find((r) => r.variable === router);
+  const framework: Framework = decl?.framework ?? (attr === 'route' ? 'flask' : 'fastapi');
+  const methods = attr === 'route' || attr === 'api_route' ? (stringList(a.keywords.get('methods')) ?? ['GET']) : [attr];
+  for (const method of methods) {
+    ex.routes.push({
+      framework,
+      method: method.toUpperCase(),
+      path: path.value,
+      router,
+      range: rangeOf(c.dec),
+      at: c.dec.startIndex,
+      owner: fn.startIndex,
+    });
+  }
+}
+
+export const pythonSpec: LanguageSpec = { language: 'python', grammar: 'tree-sitter-python.wasm', query: QUERY, extract };

@@ -1,0 +1,305 @@
+/**
+ * `createMapper({ wasmDir })`: loads the tree-sitter runtime once, each grammar and its query on first use, and maps
+ * documents to functions with their span literals, routes and key patterns (see types.ts).
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Language, Parser, Query } from '@vscode/tree-sitter-wasm';
+import type { Extract, FnDraft, LanguageSpec, RouteDraft, SpanDraft } from './lang/common';
+import { csharpSpec } from './lang/csharp';
+import { goSpec } from './lang/go';
+import { javaSpec } from './lang/java';
+import { javascriptSpec, tsxSpec, typescriptSpec } from './lang/javascript';
+import { pythonSpec } from './lang/python';
+import { linkDocuments } from './link';
+import { jsModuleName, pythonModuleName, toPosix } from './paths';
+import type { DocumentInput, DocumentMap, FunctionInfo, MappedLanguage, RouteInfo, SpanLiteral } from './types';
+
+const SPECS: Record<string, LanguageSpec> = {
+  python: pythonSpec,
+  javascript: javascriptSpec,
+  javascriptreact: javascriptSpec,
+  typescript: typescriptSpec,
+  typescriptreact: tsxSpec,
+  go: goSpec,
+  java: javaSpec,
+  csharp: csharpSpec,
+};
+
+const EXTENSIONS: Record<string, string> = {
+  '.py': 'python',
+  '.js': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.jsx': 'javascriptreact',
+  '.ts': 'typescript',
+  '.mts': 'typescript',
+  '.cts': 'typescript',
+  '.tsx': 'typescriptreact',
+  '.go': 'go',
+  '.java': 'java',
+  '.cs': 'csharp',
+};
+
+/** The VS Code language id for a file path, or undefined when the mapper does not parse that kind of file. */
+export function languageIdForPath(file: string): string | undefined {
+  return EXTENSIONS[path.extname(file).toLowerCase()];
+}
+
+/** The language ids (VS Code) the mapper parses. */
+export const SUPPORTED_LANGUAGE_IDS = Object.keys(SPECS);
+
+/** Grammar files the mapper loads (plus `tree-sitter.wasm`, the runtime); copied into dist/ by esbuild.mjs. */
+export const GRAMMAR_FILES = [...new Set(Object.values(SPECS).map((s) => s.grammar))];
+
+/**
+ * Where the wasm files are: next to the running bundle (dist/, where esbuild.mjs copies them) or, unbundled
+ * (tests, out/), in the installed `@vscode/tree-sitter-wasm` package.
+ */
+export function defaultWasmDir(): string {
+  if (existsSync(path.join(__dirname, 'tree-sitter.wasm'))) {
+    return __dirname;
+  }
+  return path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+}
+
+export interface MapperOptions {
+  /** Folder holding `tree-sitter.wasm` and the `tree-sitter-<lang>.wasm` grammars (default: `defaultWasmDir()`). */
+  wasmDir?: string;
+}
+
+export interface Mapper {
+  /** Maps one document on its own (routers mounted from other files are resolved by `mapWorkspace`/`linkDocuments`). */
+  mapDocument(input: DocumentInput): Promise<DocumentMap>;
+  /** Maps one document without linking it (for `linkDocuments` over many documents). */
+  parseDocument(input: DocumentInput): Promise<DocumentMap>;
+  /** Loads grammars ahead of use (all supported ones by default). */
+  preload(languageIds?: string[]): Promise<void>;
+  /** Whether the mapper parses documents of this language id (or extension). */
+  supports(languageId: string): boolean;
+  /** Frees parsers, queries and grammars. */
+  dispose(): void;
+}
+
+interface Loaded {
+  parser: Parser;
+  query: Query;
+  spec: LanguageSpec;
+}
+
+/** The tree-sitter runtime is a process-wide singleton: initialized by the first mapper, shared by the others. */
+let runtimeInit: Promise<void> | undefined;
+
+function initRuntime(wasmDir: string): Promise<void> {
+  runtimeInit ??= Parser.init({ locateFile: (file: string) => path.join(wasmDir, file) });
+  return runtimeInit;
+}
+
+function specFor(languageId: string): LanguageSpec | undefined {
+  return SPECS[languageId] ?? SPECS[EXTENSIONS[languageId.toLowerCase()] ?? ''];
+}
+
+/** Creates a mapper; the tree-sitter runtime is initialized once, grammars and queries once per language. */
+export async function createMapper(options: MapperOptions = {}): Promise<Mapper> {
+  const wasmDir = options.wasmDir ?? defaultWasmDir();
+  await initRuntime(wasmDir);
+  const loaded = new Map<string, Promise<Loaded>>();
+  let disposed = false;
+
+  function load(spec: LanguageSpec): Promise<Loaded> {
+    let p = loaded.get(spec.grammar);
+    if (!p) {
+      p = (async () => {
+        const language = await Language.load(path.join(wasmDir, spec.grammar));
+        const parser = new Parser();
+        parser.setLanguage(language);
+        return { parser, query: new Query(language, spec.query), spec };
+      })();
+      loaded.set(spec.grammar, p);
+    }
+    return p;
+  }
+
+  async function parseDocument(input: DocumentInput): Promise<DocumentMap> {
+    if (disposed) {
+      throw new Error('mapper is disposed');
+    }
+    const spec = specFor(input.languageId);
+    if (!spec) {
+      throw new Error(`SpanLens mapping: unsupported language '${input.languageId}'`);
+    }
+    const { parser, query } = await load(spec);
+    const relPath = relativePath(input);
+    const tree = parser.parse(input.text);
+    if (!tree) {
+      throw new Error(`SpanLens mapping: the parser gave no tree for ${input.path}`);
+    }
+    try {
+      const module = spec.language === 'python' ? pythonModuleName(relPath) : jsModuleName(relPath);
+      const extract = spec.extract({ root: tree.rootNode, query, relPath, module });
+      return assemble(spec.language, relPath, extract, tree.rootNode.hasError);
+    } finally {
+      tree.delete();
+    }
+  }
+
+  return {
+    parseDocument,
+    async mapDocument(input) {
+      return linkDocuments([await parseDocument(input)])[0];
+    },
+    async preload(languageIds = SUPPORTED_LANGUAGE_IDS) {
+      await Promise.all(languageIds.map((id) => specFor(id)).filter((s): s is LanguageSpec => !!s).map(load));
+    },
+    supports(languageId) {
+      return !!specFor(languageId);
+    },
+    dispose() {
+      disposed = true;
+      for (const p of loaded.values()) {
+        void p.then((l) => {
+          l.query.delete();
+          l.parser.delete();
+        });
+      }
+      loaded.clear();
+    },
+  };
+}
+
+function relativePath(input: DocumentInput): string {
+  if (input.root && path.isAbsolute(input.path)) {
+    const rel = path.relative(input.root, input.path);
+    if (!rel.startsWith('..')) {
+      return toPosix(rel);
+    }
+  }
+  return toPosix(input.path);
+}
+
+/** Turns the extractor's drafts into a DocumentMap: qualified names, spans and routes assigned to functions. */
+function assemble(language: MappedLanguage, relPath: string, ex: Extract, hasErrors: boolean): DocumentMap {
+  const module = language === 'python' || language === 'go' || language === 'java' || language === 'csharp' ? ex.module : undefined;
+  const drafts = [...ex.functions].sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
+  const starts = drafts.map((d) => d.node.startIndex);
+  const ends = drafts.map((d) => d.node.endIndex);
+  const byKey = new Map<number, number>();
+  drafts.forEach((d, i) => byKey.set((d.key ?? d.node).startIndex, i));
+  const functions: FunctionInfo[] = drafts.map((d) => toFunction(d, module, relPath));
+
+  /** Index of the innermost function containing `pos`, or -1. */
+  function enclosing(pos: number): number {
+    let lo = 0;
+    let hi = starts.length - 1;
+    let last = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] <= pos) {
+        last = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    for (let i = last; i >= 0; i--) {
+      if (ends[i] > pos) {
+        return i;
+      }
+    }
+    return -1;
+  }
+  const owner = (d: SpanDraft | RouteDraft, contain: boolean): number =>
+    d.owner !== undefined ? (byKey.get(d.owner) ?? -1) : contain ? enclosing(d.at) : -1;
+
+  const orphanSpans: SpanLiteral[] = [];
+  for (const s of ex.spans) {
+    const literal: SpanLiteral = { name: s.name, dynamic: s.dynamic, api: s.api, range: s.range };
+    const scope = s.scope ?? ex.tracers.find((t) => t.variable === s.tracerVar)?.scope;
+    if (scope !== undefined) {
+      literal.scope = scope;
+    }
+    if (s.tracerVar !== undefined) {
+      literal.tracerVar = s.tracerVar;
+    }
+    const i = owner(s, true);
+    (i >= 0 ? functions[i].spans : orphanSpans).push(literal);
+  }
+  const routes: RouteInfo[] = ex.routes.map((r) => {
+    const route: RouteInfo = {
+      framework: r.framework,
+      method: r.method,
+      path: r.prefix !== undefined ? joinPrefix(r.prefix, r.path) : r.path,
+      route: '',
+      canonical: '',
+      prefixResolved: true,
+      range: r.range,
+    };
+    if (r.router !== undefined) {
+      route.router = r.router;
+    }
+    if (r.handlerName !== undefined) {
+      route.handlerName = r.handlerName;
+    }
+    const i = owner(r, false);
+    if (i >= 0) {
+      route.handlerId = functions[i].id;
+    }
+    return route;
+  });
+  const doc: DocumentMap = {
+    path: relPath,
+    language,
+    functions,
+    routes,
+    orphanSpans,
+    tracers: ex.tracers,
+    routers: ex.routers,
+    mounts: ex.mounts,
+    imports: ex.imports,
+    exports: ex.exports,
+    hasErrors,
+  };
+  const docModule = ex.module;
+  if (docModule !== undefined) {
+    doc.module = docModule;
+  }
+  if (ex.globalPrefix !== undefined) {
+    doc.globalPrefix = ex.globalPrefix;
+  }
+  return doc;
+}
+
+function joinPrefix(prefix: string, p: string): string {
+  if (prefix === '') {
+    return p;
+  }
+  const a = prefix.replace(/\/+$/, '');
+  return p === '' ? a : `${a}/${p.replace(/^\/+/, '')}`;
+}
+
+function toFunction(d: FnDraft, module: string | undefined, relPath: string): FunctionInfo {
+  // An inline route handler is named after its route; a module prefix would only obscure that.
+  const nsParts = d.kind === 'handler' ? [] : [...(module ? [module] : []), ...d.classes];
+  const namespace = nsParts.length ? nsParts.join('.') : undefined;
+  const qualifiedName = namespace ? `${namespace}.${d.name}` : d.name;
+  const s = d.node.startPosition;
+  const e = d.node.endPosition;
+  const fn: FunctionInfo = {
+    id: `${relPath}#${qualifiedName}@${s.row + 1}`,
+    name: d.name,
+    qualifiedName,
+    kind: d.kind,
+    range: { start: { line: s.row, column: s.column }, end: { line: e.row, column: e.column } },
+    nameRange: d.nameRange,
+    spans: [],
+    routes: [],
+    keys: [],
+  };
+  if (namespace !== undefined) {
+    fn.namespace = namespace;
+  }
+  if (d.classes.length) {
+    fn.className = d.classes[d.classes.length - 1];
+  }
+  return fn;
+}
