@@ -76,11 +76,14 @@ function keyPatterns(fn: FunctionInfo, spans: SpanLiteral[], routes: RouteInfo[]
   for (const r of routes) {
     keys.push({ kind: 'endpoint', method: r.method, route: r.route, canonical: r.canonical, key: endpointKey(ANY_SERVICE, r.method, r.route) });
   }
-  const fk: KeyPattern = { kind: 'function', function: fn.name, key: functionKey(fn.namespace, fn.name) };
-  if (fn.namespace !== undefined) {
-    fk.namespace = fn.namespace;
+  // An inline route handler has no name a runtime could report as `code.function`.
+  if (fn.kind !== 'handler') {
+    const fk: KeyPattern = { kind: 'function', function: fn.name, key: functionKey(fn.namespace, fn.name) };
+    if (fn.namespace !== undefined) {
+      fk.namespace = fn.namespace;
+    }
+    keys.push(fk);
   }
-  keys.push(fk);
   return keys;
 }
 

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser, Query } from '@vscode/tree-sitter-wasm';
-import type { Extract, FnDraft, LanguageSpec, RouteDraft, SpanDraft } from './lang/common';
+import type { Extract, FnDraft, LanguageSpec, RouteDraft, ScopeDraft, SpanDraft } from './lang/common';
 import { csharpSpec } from './lang/csharp';
 import { goSpec } from './lang/go';
 import { javaSpec } from './lang/java';
@@ -13,7 +13,7 @@ import { javascriptSpec, tsxSpec, typescriptSpec } from './lang/javascript';
 import { pythonSpec } from './lang/python';
 import { linkDocuments } from './link';
 import { jsModuleName, pythonModuleName, toPosix } from './paths';
-import type { DocumentInput, DocumentMap, FunctionInfo, MappedLanguage, RouteInfo, SpanLiteral } from './types';
+import type { DocumentInput, DocumentMap, FunctionInfo, RouteInfo, SpanLiteral } from './types';
 
 const SPECS: Record<string, LanguageSpec> = {
   python: pythonSpec,
@@ -137,7 +137,7 @@ export async function createMapper(options: MapperOptions = {}): Promise<Mapper>
     try {
       const module = spec.language === 'python' ? pythonModuleName(relPath) : jsModuleName(relPath);
       const extract = spec.extract({ root: tree.rootNode, query, relPath, module });
-      return assemble(spec.language, relPath, extract, tree.rootNode.hasError);
+      return assemble(spec, relPath, extract, tree.rootNode.hasError);
     } finally {
       tree.delete();
     }
@@ -178,14 +178,17 @@ function relativePath(input: DocumentInput): string {
 }
 
 /** Turns the extractor's drafts into a DocumentMap: qualified names, spans and routes assigned to functions. */
-function assemble(language: MappedLanguage, relPath: string, ex: Extract, hasErrors: boolean): DocumentMap {
-  const module = language === 'python' || language === 'go' || language === 'java' || language === 'csharp' ? ex.module : undefined;
-  const drafts = [...ex.functions].sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
-  const starts = drafts.map((d) => d.node.startIndex);
-  const ends = drafts.map((d) => d.node.endIndex);
+function assemble(spec: LanguageSpec, relPath: string, ex: Extract, hasErrors: boolean): DocumentMap {
+  const language = spec.language;
+  const module = language === 'javascript' || language === 'typescript' ? undefined : ex.module;
+  const sorted = ex.functions.map((d) => ({ d, start: d.node.startIndex, end: d.node.endIndex })).sort((a, b) => a.start - b.start || b.end - a.end);
+  const drafts = sorted.map((x) => x.d);
+  const starts = sorted.map((x) => x.start);
+  const ends = sorted.map((x) => x.end);
   const byKey = new Map<number, number>();
   drafts.forEach((d, i) => byKey.set((d.key ?? d.node).startIndex, i));
-  const functions: FunctionInfo[] = drafts.map((d) => toFunction(d, module, relPath));
+  const containers = nesting(spec, sorted, ex.scopes);
+  const functions: FunctionInfo[] = drafts.map((d, i) => toFunction(d, containers[i], module, relPath));
 
   /** Index of the innermost function containing `pos`, or -1. */
   function enclosing(pos: number): number {
@@ -212,7 +215,7 @@ function assemble(language: MappedLanguage, relPath: string, ex: Extract, hasErr
     d.owner !== undefined ? (byKey.get(d.owner) ?? -1) : contain ? enclosing(d.at) : -1;
 
   const orphanSpans: SpanLiteral[] = [];
-  for (const s of ex.spans) {
+  for (const s of [...ex.spans].sort((a, b) => a.at - b.at)) {
     const literal: SpanLiteral = { name: s.name, dynamic: s.dynamic, api: s.api, range: s.range };
     const scope = s.scope ?? ex.tracers.find((t) => t.variable === s.tracerVar)?.scope;
     if (scope !== undefined) {
@@ -277,9 +280,44 @@ function joinPrefix(prefix: string, p: string): string {
   return p === '' ? a : `${a}/${p.replace(/^\/+/, '')}`;
 }
 
-function toFunction(d: FnDraft, module: string | undefined, relPath: string): FunctionInfo {
+interface Containers {
+  /** Names of the enclosing scopes that qualify the function, outermost first. */
+  names: string[];
+  /** The innermost enclosing scope is a class (the function is a method). */
+  inClass: boolean;
+  /** Name of the innermost enclosing class. */
+  className?: string;
+}
+
+/**
+ * For each function (sorted by start), its enclosing classes / namespaces (and functions, for languages that nest
+ * names), by a single sweep over the ranges with a stack.
+ */
+function nesting(spec: LanguageSpec, fns: { d: FnDraft; start: number; end: number }[], scopes: ScopeDraft[]): Containers[] {
+  type Entry = { start: number; end: number; name: string; kind: 'class' | 'namespace' | 'function'; fn?: number };
+  const entries: Entry[] = [...scopes.map((s) => ({ ...s })), ...fns.map((f, i) => ({ start: f.start, end: f.end, name: f.d.name, kind: 'function' as const, fn: i }))];
+  entries.sort((a, b) => a.start - b.start || b.end - a.end || (a.fn === undefined ? -1 : 1));
+  const out: Containers[] = new Array<Containers>(fns.length);
+  const stack: Entry[] = [];
+  for (const e of entries) {
+    while (stack.length && stack[stack.length - 1].end <= e.start) {
+      stack.pop();
+    }
+    if (e.fn !== undefined) {
+      const names = stack.filter((s) => s.kind !== 'function' || spec.nestedNames).map((s) => s.name);
+      const inner = stack[stack.length - 1];
+      const cls = [...stack].reverse().find((s) => s.kind === 'class');
+      out[e.fn] = { names, inClass: inner?.kind === 'class', ...(cls ? { className: cls.name } : {}) };
+    }
+    stack.push(e);
+  }
+  return out;
+}
+
+function toFunction(d: FnDraft, c: Containers, module: string | undefined, relPath: string): FunctionInfo {
+  const classes = d.classes ?? c.names;
   // An inline route handler is named after its route; a module prefix would only obscure that.
-  const nsParts = d.kind === 'handler' ? [] : [...(module ? [module] : []), ...d.classes];
+  const nsParts = d.kind === 'handler' ? [] : [...(module ? [module] : []), ...classes];
   const namespace = nsParts.length ? nsParts.join('.') : undefined;
   const qualifiedName = namespace ? `${namespace}.${d.name}` : d.name;
   const s = d.node.startPosition;
@@ -288,7 +326,7 @@ function toFunction(d: FnDraft, module: string | undefined, relPath: string): Fu
     id: `${relPath}#${qualifiedName}@${s.row + 1}`,
     name: d.name,
     qualifiedName,
-    kind: d.kind,
+    kind: d.kind ?? (d.classes ? (d.classes.length ? 'method' : 'function') : c.inClass ? 'method' : 'function'),
     range: { start: { line: s.row, column: s.column }, end: { line: e.row, column: e.column } },
     nameRange: d.nameRange,
     spans: [],
@@ -298,8 +336,9 @@ function toFunction(d: FnDraft, module: string | undefined, relPath: string): Fu
   if (namespace !== undefined) {
     fn.namespace = namespace;
   }
-  if (d.classes.length) {
-    fn.className = d.classes[d.classes.length - 1];
+  const className = d.classes ? d.classes[d.classes.length - 1] : c.className;
+  if (className !== undefined && d.kind !== 'handler') {
+    fn.className = className;
   }
   return fn;
 }

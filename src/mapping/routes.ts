@@ -92,7 +92,8 @@ export function joinRoute(prefix: string, path: string): string {
 
 /** Splits `GET /users/{id}` into method and route; undefined when the text is not of that shape. */
 export function splitMethodRoute(text: string): { method: string; route: string } | undefined {
-  const m = /^([A-Za-z]+)\s+(\/\S*)$/.exec(text.trim());
+  // ASP.NET reports `http.route` without the leading slash (`api/Users/{id}`).
+  const m = /^([A-Za-z]+)\s+(\S+)$/.exec(text.trim());
   if (!m || !isHttpMethod(m[1])) {
     return undefined;
   }

@@ -22,9 +22,21 @@ export interface FnDraft {
   key?: Node;
   nameRange: SourceRange;
   name: string;
-  /** Enclosing classes / receiver type, outermost first. */
-  classes: string[];
-  kind: 'function' | 'method' | 'handler';
+  /**
+   * Enclosing classes / receiver type, outermost first, when the extractor knows them (Go receivers, inline
+   * handlers); otherwise the mapper derives them from `Extract.scopes` by position.
+   */
+  classes?: string[];
+  /** Set for inline route handlers; otherwise `method` / `function` follow from the innermost scope. */
+  kind?: 'handler';
+}
+
+/** A class-like (or namespace) range that qualifies the functions inside it. */
+export interface ScopeDraft {
+  start: number;
+  end: number;
+  name: string;
+  kind: 'class' | 'namespace';
 }
 
 export interface SpanDraft extends SpanLiteral {
@@ -50,6 +62,8 @@ export interface RouteDraft {
 export interface Extract {
   module?: string;
   functions: FnDraft[];
+  /** Classes / namespaces by position (tree-sitter's `parent` is slow: containment is computed from ranges). */
+  scopes: ScopeDraft[];
   spans: SpanDraft[];
   routes: RouteDraft[];
   tracers: TracerDecl[];
@@ -74,11 +88,33 @@ export interface LanguageSpec {
   /** Grammar file name in the wasm folder. */
   grammar: string;
   query: string;
+  /** Whether enclosing function names are part of a nested function's qualified name (Python, C#). */
+  nestedNames: boolean;
   extract(ctx: ExtractContext): Extract;
 }
 
 export function emptyExtract(): Extract {
-  return { functions: [], spans: [], routes: [], tracers: [], routers: [], mounts: [], imports: [], exports: {} };
+  return { functions: [], scopes: [], spans: [], routes: [], tracers: [], routers: [], mounts: [], imports: [], exports: {} };
+}
+
+/**
+ * Adds captures a query leaves out by following fields from a captured node: hot patterns (every call of a file)
+ * capture only what their predicate needs, since each capture costs a node object per match.
+ */
+export function derive(c: Record<string, Node>, from: string, fields: Record<string, string[]>): void {
+  for (const [name, path] of Object.entries(fields)) {
+    let n: Node | null | undefined = c[from];
+    for (const f of path) {
+      n = n?.childForFieldName(f);
+    }
+    if (n) {
+      c[name] = n;
+    }
+  }
+}
+
+export function scopeOf(node: Node, name: Node | null | undefined, kind: ScopeDraft['kind'] = 'class'): ScopeDraft[] {
+  return name ? [{ start: node.startIndex, end: node.endIndex, name: name.text, kind }] : [];
 }
 
 export function rangeOf(node: Node): SourceRange {
@@ -161,23 +197,4 @@ export function stringValue(node: Node | null | undefined): StringValue | undefi
     }
   }
   return { value, dynamic };
-}
-
-/** Walks up from `node` and returns the first ancestor of one of `types`. */
-export function ancestor(node: Node, types: string[], stop?: string[]): Node | undefined {
-  for (let p = node.parent; p; p = p.parent) {
-    if (types.includes(p.type)) {
-      return p;
-    }
-    if (stop?.includes(p.type)) {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-/** The last dotted segment of an expression text (`handlers.getUser` → `getUser`). */
-export function lastSegment(text: string): string {
-  const parts = text.split(/[.:]/);
-  return parts[parts.length - 1];
 }

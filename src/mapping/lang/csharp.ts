@@ -5,20 +5,20 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Extract, ExtractContext, LanguageSpec } from './common';
-import { capturesByName, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
+import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
 (file_scoped_namespace_declaration name: (_) @ns)
+(namespace_declaration name: (_) @blockns.name) @blockns
+([(class_declaration name: (identifier) @cls.name) (struct_declaration name: (identifier) @cls.name) (record_declaration name: (identifier) @cls.name) (interface_declaration name: (identifier) @cls.name)] @cls)
 (method_declaration name: (identifier) @fn.name) @fn
 (constructor_declaration name: (identifier) @fn.name) @fn
 (local_function_statement name: (identifier) @fn.name) @fn
-((invocation_expression function: (member_access_expression expression: (_) @call.obj name: (_) @call.name) arguments: (argument_list) @call.args) @call
+((invocation_expression function: (member_access_expression name: (_) @call.name) arguments: (argument_list)) @call
   (#match? @call.name "^(StartActivity|MapGet|MapPost|MapPut|MapDelete|MapPatch|MapGroup)$"))
 ((variable_declarator name: (identifier) @var.name [(object_creation_expression) (implicit_object_creation_expression)] @var.new) @var)
 `;
 
-const TYPE_DECLS = new Set(['class_declaration', 'struct_declaration', 'record_declaration', 'interface_declaration']);
-const FN_DECLS = new Set(['method_declaration', 'constructor_declaration', 'local_function_statement']);
 const VERBS: Record<string, string> = {
   HttpGet: 'GET',
   HttpPost: 'POST',
@@ -63,22 +63,34 @@ function attributes(decl: Node): Attr[] {
 function extract(ctx: ExtractContext): Extract {
   const ex = emptyExtract();
   const calls: Record<string, Node>[] = [];
+  const methods: Record<string, Node>[] = [];
+  const types = new Map<number, Node>();
   for (const m of ctx.query.matches(ctx.root)) {
     const c = capturesByName(m);
     if (c.ns) {
       ex.module = c.ns.text;
+    } else if (c.blockns) {
+      ex.scopes.push(...scopeOf(c.blockns, c['blockns.name'], 'namespace'));
+    } else if (c.cls) {
+      ex.scopes.push(...scopeOf(c.cls, c['cls.name']));
+      types.set(c.cls.startIndex, c.cls);
     } else if (c.fn) {
-      method(ex, c.fn, c['fn.name']);
+      methods.push(c);
     } else if (c.call) {
+      derive(c, 'call', { 'call.obj': ['function', 'expression'], 'call.args': ['arguments'] });
       calls.push(c);
     } else if (c.var) {
       const decl = c.var.parent;
       const type = c['var.new'].childForFieldName('type')?.text ?? decl?.childForFieldName('type')?.text;
-      const scope = stringValue(c['var.new'].childForFieldName('arguments')?.namedChild(0)?.namedChild(0) ?? namedChildren(c['var.new']).find((n) => n.type === 'argument_list')?.namedChild(0)?.namedChild(0));
+      const args = namedChildren(c['var.new']).find((n) => n.type === 'argument_list');
+      const scope = stringValue(args?.namedChild(0)?.namedChild(0));
       if (type?.split('.').pop() === 'ActivitySource' && scope) {
         ex.tracers.push({ variable: c['var.name'].text, scope: scope.value });
       }
     }
+  }
+  for (const c of methods) {
+    method(ex, c.fn, c['fn.name'], types);
   }
   for (const c of calls) {
     call(ex, c);
@@ -86,28 +98,12 @@ function extract(ctx: ExtractContext): Extract {
   return ex;
 }
 
-/** Namespaces (block form) and enclosing types, outermost first; the file-scoped namespace is the module. */
-function containers(node: Node): { classes: string[]; type?: Node } {
-  const classes: string[] = [];
-  let type: Node | undefined;
-  for (let p = node.parent; p; p = p.parent) {
-    if (TYPE_DECLS.has(p.type) || p.type === 'namespace_declaration' || FN_DECLS.has(p.type)) {
-      const name = p.childForFieldName('name')?.text;
-      if (name) {
-        classes.unshift(name);
-      }
-      if (TYPE_DECLS.has(p.type)) {
-        type ??= p;
-      }
-    }
-  }
-  return type ? { classes, type } : { classes };
-}
-
-function method(ex: Extract, fn: Node, nameNode: Node): void {
-  const { classes, type } = containers(fn);
+function method(ex: Extract, fn: Node, nameNode: Node, types: Map<number, Node>): void {
   const name = nameNode.text;
-  ex.functions.push({ node: fn, nameRange: rangeOf(nameNode), name, classes, kind: fn.type === 'local_function_statement' ? 'function' : 'method' });
+  ex.functions.push({ node: fn, nameRange: rangeOf(nameNode), name });
+  const at = fn.startIndex;
+  const scope = ex.scopes.filter((s) => s.kind === 'class' && s.start <= at && at < s.end).pop();
+  const type = scope ? types.get(scope.start) : undefined;
   if (!type || fn.type !== 'method_declaration') {
     return;
   }
@@ -117,8 +113,7 @@ function method(ex: Extract, fn: Node, nameNode: Node): void {
   if (!verbs.length && !routeAttr) {
     return;
   }
-  const className = type.childForFieldName('name')?.text ?? '';
-  const controller = className.replace(/Controller$/, '');
+  const controller = scope!.name.replace(/Controller$/, '');
   const classRoute = attributes(type).find((a) => a.name === 'Route');
   const classTemplate = stringValue(classRoute?.first)?.value;
   const tokens = (t: string): string => t.replace(/\[controller\]/gi, controller).replace(/\[action\]/gi, name);
@@ -142,13 +137,15 @@ function method(ex: Extract, fn: Node, nameNode: Node): void {
 }
 
 /** The name of the member a `StartActivity()` without a name is called from (its `[CallerMemberName]` default). */
-function callerName(node: Node): string | undefined {
-  for (let p = node.parent; p; p = p.parent) {
-    if (FN_DECLS.has(p.type)) {
-      return p.childForFieldName('name')?.text;
+function callerName(ex: Extract, node: Node): string | undefined {
+  const at = node.startIndex;
+  let best: Node | undefined;
+  for (const f of ex.functions) {
+    if (f.node.startIndex <= at && at < f.node.endIndex && (!best || f.node.startIndex >= best.startIndex)) {
+      best = f.node;
     }
   }
-  return undefined;
+  return best ? ex.functions.find((f) => f.node === best)?.name : undefined;
 }
 
 function call(ex: Extract, c: Record<string, Node>): void {
@@ -165,7 +162,7 @@ function call(ex: Extract, c: Record<string, Node>): void {
       span = target ? { value: target.split('.').pop()!, dynamic: false } : undefined;
     }
     if (!span && !args.some((a) => a.type === 'string_literal' || a.type === 'interpolated_string_expression')) {
-      const caller = callerName(c.call);
+      const caller = callerName(ex, c.call);
       span = caller ? { value: caller, dynamic: false } : undefined;
     }
     if (span) {
@@ -204,4 +201,4 @@ function call(ex: Extract, c: Record<string, Node>): void {
   }
 }
 
-export const csharpSpec: LanguageSpec = { language: 'csharp', grammar: 'tree-sitter-c-sharp.wasm', query: QUERY, extract };
+export const csharpSpec: LanguageSpec = { language: 'csharp', grammar: 'tree-sitter-c-sharp.wasm', query: QUERY, nestedNames: true, extract };

@@ -6,13 +6,13 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Framework } from '../types';
 import type { Extract, ExtractContext, LanguageSpec } from './common';
-import { capturesByName, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
+import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
 
 const QUERY = `
 (package_clause (package_identifier) @pkg)
 (function_declaration name: (identifier) @fn.name) @fn
 (method_declaration receiver: (parameter_list) @fn.recv name: (field_identifier) @fn.name) @fn
-((call_expression function: (selector_expression operand: (_) @call.obj field: (field_identifier) @call.prop) arguments: (argument_list) @call.args) @call
+((call_expression function: (selector_expression field: (field_identifier) @call.prop) arguments: (argument_list)) @call
   (#match? @call.prop "^(Start|Tracer|HandleFunc|Handle|Get|Post|Put|Delete|Patch|Head|Options|Connect|Trace|Route|Group|Mount|Method|MethodFunc|GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|Any|NewRouter|Default|New|NewServeMux)$"))
 `;
 
@@ -96,8 +96,9 @@ function extract(ctx: ExtractContext): Extract {
       ex.module = c.pkg.text;
     } else if (c.fn) {
       const recv = c['fn.recv'] ? receiverType(c['fn.recv']) : undefined;
-      ex.functions.push({ node: c.fn, nameRange: rangeOf(c['fn.name']), name: c['fn.name'].text, classes: recv ? [recv] : [], kind: recv ? 'method' : 'function' });
+      ex.functions.push({ node: c.fn, nameRange: rangeOf(c['fn.name']), name: c['fn.name'].text, classes: recv ? [recv] : [] });
     } else if (c.call) {
+      derive(c, 'call', { 'call.obj': ['function', 'operand'], 'call.args': ['arguments'] });
       calls.push(c);
     }
   }
@@ -220,4 +221,4 @@ function gorillaMethods(call: Node): string[] | undefined {
   return methods.length && methods.every((m) => m) ? (methods as string[]) : undefined;
 }
 
-export const goSpec: LanguageSpec = { language: 'go', grammar: 'tree-sitter-go.wasm', query: QUERY, extract };
+export const goSpec: LanguageSpec = { language: 'go', grammar: 'tree-sitter-go.wasm', query: QUERY, nestedNames: false, extract };

@@ -5,17 +5,17 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Extract, ExtractContext, LanguageSpec } from './common';
-import { capturesByName, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
+import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
 (package_declaration (_) @pkg)
+([(class_declaration name: (identifier) @cls.name) (interface_declaration name: (identifier) @cls.name) (enum_declaration name: (identifier) @cls.name) (record_declaration name: (identifier) @cls.name)] @cls)
 (method_declaration name: (identifier) @fn.name) @fn
 (constructor_declaration name: (identifier) @fn.name) @fn
-((method_invocation name: (identifier) @call.name arguments: (argument_list) @call.args) @call
+((method_invocation name: (identifier) @call.name arguments: (argument_list)) @call
   (#match? @call.name "^(spanBuilder|getTracer)$"))
 `;
 
-const CLASS_TYPES = new Set(['class_declaration', 'interface_declaration', 'enum_declaration', 'record_declaration']);
 const MAPPINGS: Record<string, string> = {
   GetMapping: 'GET',
   PostMapping: 'POST',
@@ -88,38 +88,39 @@ function mappingPaths(a: Annotation): string[] {
 
 function extract(ctx: ExtractContext): Extract {
   const ex = emptyExtract();
+  const methods: Record<string, Node>[] = [];
+  /** Class start → its `@RequestMapping` prefix. */
   const classPrefix = new Map<number, string>();
   for (const m of ctx.query.matches(ctx.root)) {
     const c = capturesByName(m);
     if (c.pkg) {
       ex.module = c.pkg.text;
+    } else if (c.cls) {
+      ex.scopes.push(...scopeOf(c.cls, c['cls.name']));
+      const mapping = annotations(c.cls).find((x) => x.name === 'RequestMapping');
+      classPrefix.set(c.cls.startIndex, mapping ? mappingPaths(mapping)[0] : '');
     } else if (c.fn) {
-      method(ex, c.fn, c['fn.name'], classPrefix);
+      methods.push(c);
     } else if (c.call) {
+      derive(c, 'call', { 'call.args': ['arguments'] });
       invocation(ex, c);
     }
+  }
+  for (const c of methods) {
+    method(ex, c.fn, c['fn.name'], classPrefix);
   }
   return ex;
 }
 
 function method(ex: Extract, fn: Node, nameNode: Node, classPrefix: Map<number, string>): void {
-  const classes: string[] = [];
-  let cls: Node | undefined;
-  for (let p = fn.parent; p; p = p.parent) {
-    if (CLASS_TYPES.has(p.type)) {
-      cls ??= p;
-      const name = p.childForFieldName('name')?.text;
-      if (name) {
-        classes.unshift(name);
-      }
-    }
-  }
+  const at = fn.startIndex;
+  const cls = ex.scopes.filter((s) => s.start <= at && at < s.end).pop();
   const name = nameNode.text;
-  ex.functions.push({ node: fn, nameRange: rangeOf(nameNode), name, classes, kind: 'method' });
+  ex.functions.push({ node: fn, nameRange: rangeOf(nameNode), name });
   for (const a of annotations(fn)) {
     if (a.name === 'WithSpan') {
       const given = stringValue(a.values.get('value'))?.value;
-      const spanName = given && given !== '' ? given : `${classes[classes.length - 1] ?? ''}.${name}`;
+      const spanName = given && given !== '' ? given : `${cls?.name ?? ''}.${name}`;
       ex.spans.push({ name: spanName, dynamic: false, api: 'WithSpan', range: rangeOf(a.node), at: a.node.startIndex, owner: fn.startIndex });
       continue;
     }
@@ -127,15 +128,7 @@ function method(ex: Extract, fn: Node, nameNode: Node, classPrefix: Map<number, 
     if (!verb) {
       continue;
     }
-    let prefix = '';
-    if (cls) {
-      const key = cls.startIndex;
-      if (!classPrefix.has(key)) {
-        const mapping = annotations(cls).find((x) => x.name === 'RequestMapping');
-        classPrefix.set(key, mapping ? mappingPaths(mapping)[0] : '');
-      }
-      prefix = classPrefix.get(key) ?? '';
-    }
+    const prefix = cls ? (classPrefix.get(cls.start) ?? '') : '';
     const methods = verb === '*' ? requestMethods(a.values.get('method')) : [verb];
     for (const path of mappingPaths(a)) {
       for (const m of methods.length ? methods : ['*']) {
@@ -179,4 +172,4 @@ function invocation(ex: Extract, c: Record<string, Node>): void {
   });
 }
 
-export const javaSpec: LanguageSpec = { language: 'java', grammar: 'tree-sitter-java.wasm', query: QUERY, extract };
+export const javaSpec: LanguageSpec = { language: 'java', grammar: 'tree-sitter-java.wasm', query: QUERY, nestedNames: false, extract };

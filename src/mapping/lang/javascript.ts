@@ -6,67 +6,55 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { resolveJsImport } from '../paths';
-import type { Extract, ExtractContext, FnDraft, LanguageSpec } from './common';
-import { ancestor, capturesByName, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
+import type { Extract, ExtractContext, LanguageSpec } from './common';
+import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const BASE_QUERY = `
 (function_declaration name: (identifier) @fn.name) @fn
 (generator_function_declaration name: (identifier) @fn.name) @fn
 (method_definition name: (_) @fn.name) @fn
 (variable_declarator name: (identifier) @fn.name value: [(arrow_function) (function_expression)] @fn)
-((call_expression function: (member_expression object: (_) @call.obj property: (property_identifier) @call.prop) arguments: (arguments) @call.args) @call
+((call_expression function: (member_expression property: (property_identifier) @call.prop) arguments: (arguments)) @call
   (#match? @call.prop "^(startActiveSpan|startSpan|get|post|put|delete|patch|all|options|head|use|setGlobalPrefix)$"))
-((variable_declarator name: (identifier) @var.name value: (call_expression function: (_) @var.fn arguments: (arguments) @var.args)) @var
+((variable_declarator name: (identifier) value: (call_expression function: (_) @var.fn arguments: (arguments))) @var
   (#match? @var.fn "(Router|express|getTracer|require)$"))
-(decorator (call_expression function: (identifier) @dec.name arguments: (arguments) @dec.args)) @dec
+(class_declaration name: (_) @cls.name) @cls
+(class name: (_) @cls.name) @cls
+(class_declaration decorator: (decorator (call_expression function: (identifier) @cdec.name arguments: (arguments) @cdec.args))) @cdec.class
+(export_statement decorator: (decorator (call_expression function: (identifier) @cdec.name arguments: (arguments) @cdec.args)) declaration: (_) @cdec.class)
 (import_statement) @import
 (export_statement) @export
 ((assignment_expression left: (member_expression) @cjs.left right: (identifier) @cjs.right) (#eq? @cjs.left "module.exports"))
 `;
-const TS_FIELDS = `(public_field_definition name: (_) @fn.name value: [(arrow_function) (function_expression)] @fn)`;
+const TS_FIELDS = `(public_field_definition name: (_) @fn.name value: [(arrow_function) (function_expression)] @fn)
+(abstract_class_declaration name: (_) @cls.name) @cls
+(class_body (decorator (call_expression function: (identifier) @mdec.name arguments: (arguments) @mdec.args)) @mdec)`;
 const JS_FIELDS = `(field_definition property: (_) @fn.name value: [(arrow_function) (function_expression)] @fn)`;
 
 const VERBS = new Set(['get', 'post', 'put', 'delete', 'patch', 'all', 'options', 'head']);
 const NEST_VERBS = new Set(['Get', 'Post', 'Put', 'Delete', 'Patch', 'Options', 'Head', 'All']);
-const CLASS_TYPES = ['class_declaration', 'class', 'abstract_class_declaration'];
-const FUNCTION_TYPES = new Set(['function_declaration', 'generator_function_declaration', 'method_definition', 'arrow_function', 'function_expression']);
-
-function functionDraft(fn: Node, nameNode: Node): FnDraft {
-  const classes: string[] = [];
-  let kind: FnDraft['kind'] = 'function';
-  let first = true;
-  for (let p = fn.parent; p; p = p.parent) {
-    if (CLASS_TYPES.includes(p.type)) {
-      const name = p.childForFieldName('name')?.text;
-      if (name) {
-        classes.unshift(name);
-      }
-      if (first) {
-        kind = 'method';
-      }
-      first = false;
-    } else if (FUNCTION_TYPES.has(p.type)) {
-      first = false;
-    }
-  }
-  return { node: fn, nameRange: rangeOf(nameNode), name: nameNode.text, classes, kind };
-}
-
 function extract(ctx: ExtractContext): Extract {
   const ex = emptyExtract();
   ex.module = ctx.module;
-  const decorators: Record<string, Node>[] = [];
+  const classDecorators: Record<string, Node>[] = [];
+  const methodDecorators: Record<string, Node>[] = [];
   const calls: Record<string, Node>[] = [];
   for (const m of ctx.query.matches(ctx.root)) {
     const c = capturesByName(m);
     if (c.fn) {
-      ex.functions.push(functionDraft(c.fn, c['fn.name']));
+      ex.functions.push({ node: c.fn, nameRange: rangeOf(c['fn.name']), name: c['fn.name'].text });
+    } else if (c.cls) {
+      ex.scopes.push(...scopeOf(c.cls, c['cls.name']));
     } else if (c.call) {
+      derive(c, 'call', { 'call.obj': ['function', 'object'], 'call.args': ['arguments'] });
       calls.push(c);
     } else if (c.var) {
+      derive(c, 'var', { 'var.name': ['name'], 'var.args': ['value', 'arguments'] });
       variable(ctx, ex, c);
-    } else if (c.dec) {
-      decorators.push(c);
+    } else if (c.mdec) {
+      methodDecorators.push(c);
+    } else if (c['cdec.class']) {
+      classDecorators.push(c);
     } else if (c.import) {
       importStatement(ctx, ex, c.import);
     } else if (c.export) {
@@ -78,7 +66,7 @@ function extract(ctx: ExtractContext): Extract {
   for (const c of calls) {
     call(ex, c);
   }
-  nest(ex, decorators);
+  nest(ex, classDecorators, methodDecorators);
   return ex;
 }
 
@@ -250,53 +238,52 @@ function call(ex: Extract, c: Record<string, Node>): void {
 }
 
 /** NestJS: `@Controller('users')` on the class, `@Get(':id')` on methods. */
-function nest(ex: Extract, decorators: Record<string, Node>[]): void {
+function nest(ex: Extract, classDecorators: Record<string, Node>[], methodDecorators: Record<string, Node>[]): void {
   const prefixes = new Map<number, string>();
-  for (const c of decorators) {
-    if (c['dec.name'].text !== 'Controller') {
+  for (const c of classDecorators) {
+    if (c['cdec.name'].text !== 'Controller') {
       continue;
     }
-    const arg = c['dec.args'].namedChild(0);
+    const arg = c['cdec.args'].namedChild(0);
     let prefix = stringValue(arg)?.value;
     if (prefix === undefined && arg?.type === 'object') {
       const pair = namedChildren(arg).find((p) => p.type === 'pair' && p.childForFieldName('key')?.text === 'path');
       prefix = stringValue(pair?.childForFieldName('value'))?.value;
     }
-    const parent = c.dec.parent;
-    const cls = parent?.type === 'export_statement' ? parent.childForFieldName('declaration') : parent;
-    if (cls) {
-      prefixes.set(cls.startIndex, prefix ?? '');
-    }
+    prefixes.set(c['cdec.class'].startIndex, prefix ?? '');
   }
-  for (const c of decorators) {
-    const verb = c['dec.name'].text;
-    if (!NEST_VERBS.has(verb) || c.dec.parent?.type !== 'class_body') {
+  if (prefixes.size === 0) {
+    return;
+  }
+  // A method's decorators precede it in the class body: each belongs to the next method definition.
+  const methods = ex.functions
+    .filter((f) => f.node.type === 'method_definition')
+    .map((f) => f.node)
+    .sort((a, b) => a.startIndex - b.startIndex);
+  for (const c of methodDecorators) {
+    const verb = c['mdec.name'].text;
+    if (!NEST_VERBS.has(verb)) {
       continue;
     }
-    let method = c.dec.nextNamedSibling;
-    while (method && (method.type === 'decorator' || method.type === 'comment')) {
-      method = method.nextNamedSibling;
-    }
-    if (method?.type !== 'method_definition') {
+    const at = c.mdec.startIndex;
+    const method = methods.find((m) => m.startIndex > at);
+    const cls = ex.scopes.filter((s) => s.start <= at && at < s.end).pop();
+    const prefix = cls ? prefixes.get(cls.start) : undefined;
+    if (!method || prefix === undefined) {
       continue;
     }
-    const cls = ancestor(c.dec, CLASS_TYPES);
-    const prefix = cls ? prefixes.get(cls.startIndex) : undefined;
-    if (prefix === undefined) {
-      continue;
-    }
-    const path = stringValue(c['dec.args'].namedChild(0))?.value ?? '';
+    const path = stringValue(c['mdec.args'].namedChild(0))?.value ?? '';
     ex.routes.push({
       framework: 'nestjs',
       method: verb === 'All' ? '*' : verb.toUpperCase(),
       path: `/${[prefix, path].map((s) => s.replace(/^\/+|\/+$/g, '')).filter((s) => s !== '').join('/')}`,
-      range: rangeOf(c.dec),
-      at: c.dec.startIndex,
+      range: rangeOf(c.mdec),
+      at,
       owner: method.startIndex,
     });
   }
 }
 
-export const javascriptSpec: LanguageSpec = { language: 'javascript', grammar: 'tree-sitter-javascript.wasm', query: BASE_QUERY + JS_FIELDS, extract };
-export const typescriptSpec: LanguageSpec = { language: 'typescript', grammar: 'tree-sitter-typescript.wasm', query: BASE_QUERY + TS_FIELDS, extract };
-export const tsxSpec: LanguageSpec = { language: 'typescript', grammar: 'tree-sitter-tsx.wasm', query: BASE_QUERY + TS_FIELDS, extract };
+export const javascriptSpec: LanguageSpec = { language: 'javascript', grammar: 'tree-sitter-javascript.wasm', query: BASE_QUERY + JS_FIELDS, nestedNames: false, extract };
+export const typescriptSpec: LanguageSpec = { language: 'typescript', grammar: 'tree-sitter-typescript.wasm', query: BASE_QUERY + TS_FIELDS, nestedNames: false, extract };
+export const tsxSpec: LanguageSpec = { language: 'typescript', grammar: 'tree-sitter-tsx.wasm', query: BASE_QUERY + TS_FIELDS, nestedNames: false, extract };

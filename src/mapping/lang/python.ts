@@ -6,15 +6,19 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Framework, ImportBinding } from '../types';
-import type { Extract, ExtractContext, FnDraft, LanguageSpec } from './common';
-import { capturesByName, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
+import type { Extract, ExtractContext, LanguageSpec } from './common';
+import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
+(class_definition name: (identifier) @cls.name) @cls
 (function_definition name: (identifier) @fn.name) @fn
-(decorator (call function: (attribute object: (_) @dec.obj attribute: (identifier) @dec.attr) arguments: (argument_list) @dec.args)) @dec
-((call function: (attribute object: (_) @call.obj attribute: (identifier) @call.attr) arguments: (argument_list) @call.args) @call
+(decorated_definition definition: (function_definition) @dd.fn) @dd
+(decorated_definition
+  (decorator (call function: (attribute object: (_) @dec.obj attribute: (identifier) @dec.attr) arguments: (argument_list) @dec.args) @dec.call) @dec
+  definition: (function_definition) @dec.fn)
+((call function: (attribute attribute: (identifier) @call.attr) arguments: (argument_list)) @call
   (#match? @call.attr "^(start_as_current_span|start_span|include_router|register_blueprint)$"))
-((assignment left: (_) @asg.left right: (call function: (_) @asg.fn arguments: (argument_list) @asg.args)) @asg
+((assignment right: (call function: (_) @asg.fn)) @asg
   (#match? @asg.fn "(FastAPI|APIRouter|Flask|Blueprint|get_tracer)$"))
 (import_from_statement) @import.from
 (import_statement) @import
@@ -51,32 +55,6 @@ function stringList(node: Node | undefined): string[] | undefined {
   return namedChildren(node)
     .map((c) => stringValue(c)?.value)
     .filter((v): v is string => v !== undefined);
-}
-
-/** The function a decorator belongs to (its `function_definition`), if any. */
-function decoratedFunction(decorator: Node): Node | undefined {
-  const def = decorator.parent?.childForFieldName('definition');
-  return def?.type === 'function_definition' ? def : undefined;
-}
-
-function functionDraft(fn: Node, nameNode: Node): FnDraft {
-  const classes: string[] = [];
-  let kind: FnDraft['kind'] = 'function';
-  let first = true;
-  for (let p = fn.parent; p; p = p.parent) {
-    if (p.type === 'class_definition' || p.type === 'function_definition') {
-      const name = p.childForFieldName('name')?.text;
-      if (name) {
-        classes.unshift(name);
-      }
-      if (first && p.type === 'class_definition') {
-        kind = 'method';
-      }
-      first = false;
-    }
-  }
-  const outer = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
-  return { node: outer, key: fn, nameRange: rangeOf(nameNode), name: nameNode.text, classes, kind };
 }
 
 function resolveRelative(ctx: ExtractContext, moduleNode: Node): string {
@@ -136,20 +114,38 @@ function extract(ctx: ExtractContext): Extract {
   const ex = emptyExtract();
   ex.module = ctx.module;
   const decorators: Record<string, Node>[] = [];
+  const calls: Record<string, Node>[] = [];
+  const fns: Record<string, Node>[] = [];
+  /** function_definition start → its decorated_definition (the range that includes the decorators). */
+  const outer = new Map<number, Node>();
+  const decoratorCalls = new Set<number>();
   for (const m of ctx.query.matches(ctx.root)) {
     const c = capturesByName(m);
-    if (c.fn) {
-      ex.functions.push(functionDraft(c.fn, c['fn.name']));
+    if (c.cls) {
+      ex.scopes.push(...scopeOf(c.cls, c['cls.name']));
+    } else if (c.fn) {
+      fns.push(c);
+    } else if (c.dd) {
+      outer.set(c['dd.fn'].startIndex, c.dd);
     } else if (c.dec) {
       decorators.push(c);
+      decoratorCalls.add(c['dec.call'].startIndex);
     } else if (c.call) {
-      if (c.call.parent?.type !== 'decorator') {
-        call(ctx, ex, c);
-      }
+      derive(c, 'call', { 'call.obj': ['function', 'object'], 'call.args': ['arguments'] });
+      calls.push(c);
     } else if (c.asg) {
+      derive(c, 'asg', { 'asg.left': ['left'], 'asg.args': ['right', 'arguments'] });
       assignment(ctx, ex, c);
     } else if (c['import.from'] || c.import) {
       imports(ctx, c['import.from'] ?? c.import, ex.imports);
+    }
+  }
+  for (const c of fns) {
+    ex.functions.push({ node: outer.get(c.fn.startIndex) ?? c.fn, key: c.fn, nameRange: rangeOf(c['fn.name']), name: c['fn.name'].text });
+  }
+  for (const c of calls) {
+    if (!decoratorCalls.has(c.call.startIndex)) {
+      call(ctx, ex, c);
     }
   }
   // Decorators last: the router declarations of the file tell FastAPI from Flask.
@@ -224,10 +220,7 @@ function assignment(ctx: ExtractContext, ex: Extract, c: Record<string, Node>): 
 }
 
 function decorator(ex: Extract, c: Record<string, Node>): void {
-  const fn = decoratedFunction(c.dec);
-  if (!fn) {
-    return;
-  }
+  const fn = c['dec.fn'];
   const attr = c['dec.attr'].text;
   const a = args(c['dec.args']);
   if (attr === 'start_as_current_span') {
@@ -263,4 +256,4 @@ function decorator(ex: Extract, c: Record<string, Node>): void {
   }
 }
 
-export const pythonSpec: LanguageSpec = { language: 'python', grammar: 'tree-sitter-python.wasm', query: QUERY, extract };
+export const pythonSpec: LanguageSpec = { language: 'python', grammar: 'tree-sitter-python.wasm', query: QUERY, nestedNames: true, extract };
