@@ -120,8 +120,14 @@ export async function startOtlpHttpReceiver(opts: HttpReceiverOptions): Promise<
     port,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        // Requests in flight get a moment to be stored and answered; idle keep-alive sockets go now.
+        const force = setTimeout(() => server.closeAllConnections(), 2_000);
+        force.unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
       }),
   };
 }

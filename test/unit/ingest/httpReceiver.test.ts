@@ -238,6 +238,23 @@ describe('OTLP/HTTP receiver', function () {
     assert.equal(stored.length, 1);
   });
 
+  it('lets a request in flight finish when it is closed', async () => {
+    let release: (() => void) | undefined;
+    sink.ingest = (batch: SpanBatch): Promise<IngestResult> =>
+      new Promise((resolve) => {
+        release = () => resolve({ accepted: batch.spans.length, rejected: 0 });
+      });
+    const pending = request(receiver.port, { headers: PROTO, body: Buffer.from(serializeSpans('protobuf', await workloadSpans({ traces: 1 }))) });
+    while (release === undefined) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const closed = receiver.close();
+    setTimeout(() => release?.(), 100);
+    assert.equal((await pending).status, 200);
+    await closed;
+    await assert.rejects(request(receiver.port, { headers: PROTO, body: Buffer.alloc(0) }), /ECONNREFUSED/);
+  });
+
   it('answers 408 to a body trickled slower than the request timeout', async () => {
     await start({ requestTimeoutMs: 400 });
     const chunks = Array.from({ length: 20 }, () => Buffer.from([0x0a]));
