@@ -51,26 +51,49 @@ export function sortInsights(insights: readonly Insight[]): Insight[] {
   );
 }
 
+/**
+ * The code objects an insight speaks about: its own, plus the ones its figures name (`…CodeObject`
+ * / `…CodeObjects`, e.g. the span an N+1 repeats under), so it shows on the function that owns them.
+ */
+export function attributionKeys(insight: Insight): string[] {
+  const keys = [insight.codeObject];
+  for (const [name, v] of Object.entries(insight.figures)) {
+    if (!/CodeObjects?$/.test(name)) {
+      continue;
+    }
+    for (const k of Array.isArray(v) ? v : [v]) {
+      if (typeof k === 'string' && k !== insight.codeObject) {
+        keys.push(k);
+      }
+    }
+  }
+  return keys;
+}
+
 /** Joins the document map with engine data: per function, its code objects and insights. */
 export function functionData(map: DocumentMap, codeObjects: readonly CodeObject[], insights: readonly Insight[]): FunctionData[] {
   const matched = map.match ? map.match(codeObjects) : matchCodeObjects(map, codeObjects);
   const insightsByObject = new Map<string, Insight[]>();
   for (const ins of insights) {
-    const list = insightsByObject.get(ins.codeObject);
-    if (list) {
-      list.push(ins);
-    } else {
-      insightsByObject.set(ins.codeObject, [ins]);
+    for (const key of attributionKeys(ins)) {
+      const list = insightsByObject.get(key);
+      if (list) {
+        list.push(ins);
+      } else {
+        insightsByObject.set(key, [ins]);
+      }
     }
   }
   return map.functions.map((fn, i) => {
     const cos = matched.get(i) ?? [];
-    const own = cos.flatMap((co) => insightsByObject.get(co.id) ?? []);
+    const own = new Map<string, Insight>();
     // An engine-raised neverReached insight for a source key counts too.
-    for (const key of fn.keys) {
-      own.push(...(insightsByObject.get(key) ?? []));
+    for (const key of [...cos.map((c) => c.id), ...fn.keys]) {
+      for (const ins of insightsByObject.get(key) ?? []) {
+        own.set(ins.id, ins);
+      }
     }
-    return { fn, codeObjects: cos, insights: own };
+    return { fn, codeObjects: cos, insights: [...own.values()] };
   });
 }
 
@@ -88,13 +111,14 @@ export function planLenses(data: readonly FunctionData[], o: LensOptions): LensP
       continue;
     }
     const shown = sortInsights(insights.filter((i) => !DESCRIPTIVE.has(i.type) && i.type !== 'neverReached' && severityRank(i.severity) <= min && i.status !== 'possibly-fixed'));
+    // The same finding raised at two scopes (endpoint and span) reads the same: one lens.
     const seen = new Set<string>();
     for (const insight of shown) {
       if (seen.size >= o.maxInsightLenses) {
         break;
       }
-      if (!seen.has(insight.id)) {
-        seen.add(insight.id);
+      if (!seen.has(insight.title)) {
+        seen.add(insight.title);
         out.push({ kind: 'insight', line: fn.line, fn, insight, codeObjects: ids });
       }
     }

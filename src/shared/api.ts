@@ -52,7 +52,12 @@ export interface Insight {
   title: string;
   /** A paragraph for the hover and the panel. */
   detail: string;
-  /** The figures it was computed from, by name (durations in ms, shares and rates as 0..1). */
+  /**
+   * The figures it was computed from, by name (durations in ms, shares and rates as 0..1).
+   * Figures named `…CodeObject` / `…CodeObjects` (a key or a list of keys) attribute the insight to
+   * those code objects as well: the editor shows it on the functions that own them (e.g. an N+1 on
+   * a repeated DB span, with `parentCodeObject` = the span it repeats under, shows on that function).
+   */
   figures: Record<string, number | string | boolean | null | number[] | string[]>;
   sampleTraceIds: { slowest?: string; median?: string; error?: string; [role: string]: string | undefined };
   firstSeen: number;

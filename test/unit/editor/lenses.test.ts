@@ -179,3 +179,18 @@ describe('CodeLens plan and titles', () => {
     assert.match(NEVER_REACHED_TITLE, /Never reached/);
   });
 });
+
+describe('insight attribution', () => {
+  it('shows an insight on the function owning a code object its figures name, once per title', () => {
+    const map = fallbackMapDocument({ languageId: 'python', text: PY, path: 'app/users.py' });
+    const objects = [co({ id: 'span:api:app.users:load_orders', kind: 'span', name: 'load_orders' }), co({ id: 'endpoint:api:GET /users/{user_id}/orders', kind: 'endpoint', name: 'GET /users/{user_id}/orders' })];
+    const onDbSpan = insight({ id: 'n1-span', type: 'nPlusOne', severity: 'high', codeObject: 'span:api:asyncpg:SELECT order_items', title: 'N+1 queries (12×)', figures: { parentCodeObject: 'span:api:app.users:load_orders' } });
+    const onEndpoint = insight({ id: 'n1-ep', type: 'nPlusOne', severity: 'high', codeObject: 'endpoint:api:GET /users/{user_id}/orders', title: 'N+1 queries (12×)', figures: { spanCodeObject: 'span:api:asyncpg:SELECT order_items', relatedCodeObjects: ['span:api:app.users:load_orders'] } });
+    const data = functionData(map, objects, [onDbSpan, onEndpoint]);
+    const byName = Object.fromEntries(data.map((d) => [d.fn.name, d.insights.map((i) => i.id).sort()]));
+    assert.deepEqual(byName.list_orders, ['n1-ep', 'n1-span']);
+    assert.deepEqual(byName.get_orders, ['n1-ep']);
+    const plans = planLenses(data, { minSeverity: 'medium', maxInsightLenses: 2, engineHasData: true });
+    assert.equal(plans.filter((p) => p.fn.name === 'list_orders' && p.kind === 'insight').length, 1, 'same title once');
+  });
+});
