@@ -7,7 +7,7 @@
  */
 import type { Attributes, AttrValue } from '../../shared/api';
 import type { Span, SpanBatch, SpanEvent } from '../model';
-import { REASON_SPAN_ID, REASON_TRACE_ID, isValidHexId, newSpan, padHexId } from '../otlp/spanBuilder';
+import { REASON_SPAN_ID, REASON_TRACE_ID, isValidHexId, newSpan, padHexId, setAttribute } from '../otlp/spanBuilder';
 import { BatchCollector, Shape, SharedObjects, applyMappingTags } from './jsonShape';
 import type { Json } from './jsonShape';
 
@@ -106,7 +106,7 @@ function tags(list: unknown[], path: string, into: Attributes): void {
   for (let i = 0; i < list.length; i++) {
     const tag = shape.obj(list[i], `${path}[${i}]`);
     const key = shape.str(tag, 'key', `${path}[${i}]`);
-    into[key] = tagValue(tag, `${path}[${i}]`);
+    setAttribute(into, key, tagValue(tag, `${path}[${i}]`));
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Span, SpanBatch } from '../model';
 import { SpanKind } from '../../shared/semconv';
-import { REASON_PARENT_ID, REASON_SPAN_ID, REASON_TRACE_ID, isValidHexId, newSpan, padHexId } from '../otlp/spanBuilder';
+import { REASON_PARENT_ID, REASON_SPAN_ID, REASON_TRACE_ID, isValidHexId, newSpan, padHexId, setAttribute } from '../otlp/spanBuilder';
 import { YIELD_MASK } from '../otlp/slices';
 import { BatchCollector, Shape, SharedObjects, applyMappingTags, kindFromName } from './jsonShape';
 import type { Json } from './jsonShape';
@@ -83,7 +83,7 @@ function zipkinSpan(s: Json, path: string, traceId: string, shared: SharedObject
   const tags = s.tags === undefined || s.tags === null ? {} : shape.obj(s.tags, `${path}.tags`);
   for (const key of Object.keys(tags)) {
     const v = tags[key];
-    span.attributes[key] = typeof v === 'string' ? v : v === null ? null : JSON.stringify(v);
+    setAttribute(span.attributes, key, typeof v === 'string' ? v : v === null ? null : JSON.stringify(v));
   }
   const remote = s.remoteEndpoint === undefined || s.remoteEndpoint === null ? undefined : shape.obj(s.remoteEndpoint, `${path}.remoteEndpoint`);
   if (remote !== undefined) {

@@ -19,6 +19,7 @@ import {
   newResource,
   newScope,
   newSpan,
+  setAttribute,
   toSpanKind,
   toStatusCode,
 } from './spanBuilder';
@@ -254,7 +255,7 @@ function decodeKeyValues(list: unknown[], target: Attributes, depth: number): vo
       const key = optString(o, 'key');
       const v = o.value;
       try {
-        target[key] = v === undefined || v === null ? null : decodeAnyValue(v, depth);
+        setAttribute(target, key, v === undefined || v === null ? null : decodeAnyValue(v, depth));
       } catch (e) {
         throw at(e, 'value');
       }

@@ -22,6 +22,7 @@ import {
   newResource,
   newScope,
   newSpan,
+  setAttribute,
   toSpanKind,
   toStatusCode,
 } from './spanBuilder';
@@ -340,7 +341,7 @@ function decodeKeyValue(r: ProtoReader, end: number, target: Attributes, depth: 
     }
   }
   endMessage(r, end);
-  target[key] = value;
+  setAttribute(target, key, value);
 }
 
 /** AnyValue → plain value: int64 as the nearest number, bytes as base64, empty as null. */

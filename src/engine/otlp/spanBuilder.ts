@@ -3,7 +3,7 @@
  * objects created with one shape (so V8 keeps one hidden class and the decoders give identical
  * results), id validation, and the tally of rejected spans for OTLP partial success.
  */
-import type { Attributes } from '../../shared/api';
+import type { AttrValue, Attributes } from '../../shared/api';
 import { ATTR_SERVICE_NAME, SpanKind, StatusCode } from '../../shared/semconv';
 import type { SpanKindValue, StatusCodeValue } from '../../shared/semconv';
 import type { Resource, Scope, Span, SpanBatch } from '../model';
@@ -45,6 +45,18 @@ export function newSpan(resource: Resource, scope: Scope): Span {
     resource,
     scope,
   };
+}
+
+/**
+ * `attributes[key] = value`, except that a key named `__proto__` becomes an ordinary own property
+ * instead of replacing the object's prototype (attribute keys come from the network).
+ */
+export function setAttribute(attributes: Attributes, key: string, value: AttrValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    attributes[key] = value;
+  }
 }
 
 export function toSpanKind(n: number): SpanKindValue {

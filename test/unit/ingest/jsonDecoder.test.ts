@@ -142,6 +142,14 @@ describe('OTLP JSON decoder', () => {
     assert.match(batch.rejectReason ?? '', /3 × invalid trace id.*1 × invalid span id/);
   });
 
+  it('keeps an attribute named __proto__ as plain data', () => {
+    const body = `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${TRACE}","spanId":"${SPAN}","attributes":[{"key":"__proto__","value":{"kvlistValue":{"values":[{"key":"polluted","value":{"boolValue":true}}]}}}]}]}]}]}`;
+    const [span] = decodeTraceRequestJson(body).spans;
+    assert.equal(Object.getPrototypeOf(span.attributes), Object.prototype);
+    assert.deepEqual(Object.keys(span.attributes), ['__proto__']);
+    assert.equal((span.attributes as Record<string, unknown>).polluted, undefined);
+  });
+
   it('decodes the same in time slices as in one go', async () => {
     const body = serializeSpans('json', await workloadSpans({ traces: 200 }));
     assert.deepEqual(await decodeTraceRequestJsonSliced(body), decodeTraceRequestJson(body));

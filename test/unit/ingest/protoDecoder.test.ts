@@ -248,6 +248,17 @@ describe('OTLP protobuf decoder', () => {
     assert.deepEqual(await decodeTraceRequestProtoSliced(bytes), decodeTraceRequestProto(bytes));
   });
 
+  it('keeps an attribute named __proto__ as plain data', () => {
+    const bytes = w.request([], w.len(1, 'lib'), [
+      spanBytes([...validIds(), w.keyValue(9, '__proto__', w.len(6, w.keyValue(1, 'polluted', w.stringValue('yes')))), w.keyValue(9, 'a', w.stringValue('b'))]),
+    ]);
+    const [span] = decodeTraceRequestProto(bytes).spans;
+    assert.equal(Object.getPrototypeOf(span.attributes), Object.prototype);
+    assert.deepEqual(Object.keys(span.attributes), ['__proto__', 'a']);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(span.attributes, '__proto__')?.value, { polluted: 'yes' });
+    assert.equal((span.attributes as Record<string, unknown>).polluted, undefined);
+  });
+
   it('decodes an empty request to an empty batch', () => {
     assert.deepEqual(decodeTraceRequestProto(new Uint8Array(0)), { spans: [], rejected: 0 });
   });
