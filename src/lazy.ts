@@ -4,3 +4,5 @@
  * its activation — stays cheap; see lazyLoad.ts.
  */
 export { default as axios } from 'axios';
+/** Code mapping (tree-sitter runtime + grammars from dist/): loaded with the first supported document. */
+export { createMapper, matchCodeObjects } from './mapping/index';

@@ -3,6 +3,7 @@
  * documents to functions with their span literals, routes and key patterns (see types.ts).
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Language, Parser, Query } from '@vscode/tree-sitter-wasm';
 import type { Extract, FnDraft, LanguageSpec, RouteDraft, ScopeDraft, SpanDraft } from './lang/common';
@@ -60,7 +61,8 @@ export function defaultWasmDir(): string {
   if (existsSync(path.join(__dirname, 'tree-sitter.wasm'))) {
     return __dirname;
   }
-  return path.join(path.dirname(require.resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
+  // createRequire: resolved at run time, not by the bundler (the package is only there unbundled).
+  return path.join(path.dirname(createRequire(__filename).resolve('@vscode/tree-sitter-wasm/package.json')), 'wasm');
 }
 
 export interface MapperOptions {
@@ -135,7 +137,7 @@ export async function createMapper(options: MapperOptions = {}): Promise<Mapper>
       throw new Error(`SpanLens mapping: the parser gave no tree for ${input.path}`);
     }
     try {
-      const module = spec.language === 'python' ? pythonModuleName(relPath) : jsModuleName(relPath);
+      const module = input.module ?? (spec.language === 'python' ? pythonModuleName(relPath) : jsModuleName(relPath));
       const extract = spec.extract({ root: tree.rootNode, query, relPath, module });
       return assemble(spec, relPath, extract, tree.rootNode.hasError);
     } finally {

@@ -7,15 +7,27 @@ export function toPosix(p: string): string {
   return p.replace(/\\/g, '/');
 }
 
-/** `src/app/services/users.py` → `app.services.users`; `app/__init__.py` → `app`. */
+/**
+ * `src/app/services/users.py` → `app.services.users`; `app/__init__.py` → `app`; `python-api/app/auth.py` →
+ * `app.auth` (a folder that is no identifier cannot be a package, so it is the project folder, not part of the
+ * module). `mapWorkspace` does better where it can see the files: the package root is above the last folder of
+ * `__init__.py` files.
+ */
 export function pythonModuleName(relPath: string): string {
   let p = toPosix(relPath).replace(/^\.\//, '').replace(/\.pyi?$/, '');
   p = p.replace(/(^|\/)__init__$/, '');
   const parts = p.split('/').filter((s) => s !== '');
-  if (parts.length > 1 && parts[0] === 'src') {
-    parts.shift();
+  let first = 0;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (!/^[A-Za-z_]\w*$/.test(parts[i])) {
+      first = i + 1;
+    }
   }
-  return parts.join('.');
+  const rest = parts.slice(first);
+  if (rest.length > 1 && rest[0] === 'src') {
+    rest.shift();
+  }
+  return rest.join('.');
 }
 
 /** `src/routes/users.ts` → `src/routes/users` (the key JS/TS imports are resolved by). */

@@ -25,6 +25,8 @@ export interface DocumentInput {
   path: string;
   /** Workspace root; when given, `path` is made relative to it for module names. */
   root?: string;
+  /** The module name when the caller knows it better than the path tells (a Python package root found on disk). */
+  module?: string;
 }
 
 export type SpanApi =

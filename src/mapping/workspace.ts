@@ -57,10 +57,37 @@ export async function listSourceFiles(root: string, options: WorkspaceOptions = 
   return out.sort();
 }
 
+function dirOf(rel: string): string {
+  const i = rel.lastIndexOf('/');
+  return i < 0 ? '' : rel.slice(0, i);
+}
+
+/**
+ * The dotted module of a Python file inside a package: the package root is the parent of the topmost folder of an
+ * unbroken chain of `__init__.py` folders. Undefined outside packages (the path heuristic then decides).
+ */
+export function pythonModuleFromPackages(rel: string, packages: ReadonlySet<string>): string | undefined {
+  let dir = dirOf(rel);
+  if (!packages.has(dir)) {
+    return undefined;
+  }
+  while (dir !== '' && packages.has(dirOf(dir)) && dirOf(dir) !== dir) {
+    dir = dirOf(dir);
+  }
+  const top = dirOf(dir);
+  const inside = top === '' ? rel : rel.slice(top.length + 1);
+  return inside
+    .replace(/\.pyi?$/, '')
+    .replace(/(^|\/)__init__$/, '')
+    .split('/')
+    .join('.');
+}
+
 /** Maps and links every source file under `root`. A file that fails is listed in `errors`; the others still map. */
 export async function mapWorkspace(mapper: Mapper, root: string, options: WorkspaceOptions = {}): Promise<WorkspaceMap> {
   const maxBytes = options.maxFileBytes ?? 1024 * 1024;
   const files = await listSourceFiles(root, options);
+  const packages = new Set(files.filter((f) => /(^|\/)__init__\.py$/.test(f)).map(dirOf));
   const documents: DocumentMap[] = [];
   const errors: { path: string; message: string }[] = [];
   for (const rel of files) {
@@ -72,7 +99,8 @@ export async function mapWorkspace(mapper: Mapper, root: string, options: Worksp
         continue;
       }
       const text = await fs.readFile(full, 'utf8');
-      documents.push(await mapper.parseDocument({ languageId: languageIdForPath(rel)!, text, path: rel }));
+      const module = rel.endsWith('.py') ? pythonModuleFromPackages(rel, packages) : undefined;
+      documents.push(await mapper.parseDocument({ languageId: languageIdForPath(rel)!, text, path: rel, ...(module !== undefined ? { module } : {}) }));
     } catch (err) {
       errors.push({ path: rel, message: err instanceof Error ? err.message : String(err) });
     }
