@@ -8,6 +8,8 @@ import type { UiSession } from '../vscode/uiSession';
 import { startUiSession } from '../vscode/uiSession';
 
 const workspace = defaultWorkspace();
+/** A planted problem of the demo workspace (demo/workspace/README.md). */
+const NPLUS1 = { file: 'python-api/app/repository.py', name: 'list_orders' };
 let vsix: string;
 
 before(function () {
@@ -32,6 +34,7 @@ describe('SpanLens in the VS Code workbench, before any data', function () {
     const text = await wb.webviewText('body', /No runtime data yet/);
     assert.match(text, /OTEL_EXPORTER_OTLP_ENDPOINT=http:\/\/127\.0\.0\.1:\d+/);
     assert.match(text, /Import traces/);
+    await wb.moveMouseAway();
     await wb.screenshot('insights-empty-state');
   });
 });
@@ -41,8 +44,7 @@ describe('SpanLens in the VS Code workbench, with recorded traces in the engine'
   let ui: UiSession;
 
   before(async function () {
-    const traces = defaultTraces();
-    ui = await startUiSession({ name: 'e2e-data', vsix, workspace, traces });
+    ui = await startUiSession({ name: 'e2e-data', vsix, workspace, traces: defaultTraces() });
     if (ui.session.spansStored === 0) {
       console.log('      (no engine with data yet: the data tests are pending)');
       this.skip();
@@ -52,10 +54,32 @@ describe('SpanLens in the VS Code workbench, with recorded traces in the engine'
     await ui?.dispose();
   });
 
-  it('opens a workspace file and shows SpanLens CodeLens above its functions', async () => {
-    await ui.workbench.openFile('shop/orders.py');
-    const lens = await ui.workbench.waitForCodeLens(/p95|N\+1|Bottleneck|errors/);
-    assert.match(lens, /\d/);
+  it(`opens ${NPLUS1.file} and shows the N+1 CodeLens above ${NPLUS1.name}`, async () => {
+    await ui.workbench.openFile(NPLUS1.file);
+    const lens = await ui.workbench.waitForCodeLens(/N\+1/);
+    assert.match(lens, /N\+1 queries/);
+    const all = (await ui.workbench.codeLensTexts()).join(' | ');
+    assert.match(all, /p95 \d/, `no figures lens among: ${all}`);
     await ui.workbench.screenshot('codelens');
+  });
+
+  it(`hovering ${NPLUS1.name} shows its percentiles and insights`, async () => {
+    const text = await ui.workbench.hoverWord(NPLUS1.name, /p95/);
+    assert.match(text, /p50.*p95.*p99/);
+    assert.match(text, /N\+1/);
+    await ui.workbench.screenshot('hover');
+    await ui.workbench.moveMouseAway();
+  });
+
+  it('a click on the CodeLens opens the Insights view on that function: cards, histogram, exemplar traces', async () => {
+    await ui.workbench.page.locator('.codelens-decoration a', { hasText: /N\+1/ }).first().click();
+    const card = await ui.workbench.webviewText('.card', /N\+1/);
+    assert.match(card, /N\+1 queries/);
+    await ui.workbench.webviewText('#histogram', /Duration distribution/);
+    await ui.workbench.webviewText('#waterfall', /Exemplar traces/);
+    await ui.workbench.screenshot('insights-panel');
+    const waterfall = ui.workbench.webview().locator('#waterfall');
+    await waterfall.scrollIntoViewIfNeeded();
+    await ui.workbench.screenshot('insights-waterfall');
   });
 });
