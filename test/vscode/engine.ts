@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineState, StatsResponse } from '../../src/shared/api';
+import { shiftDemoFiles } from '../../src/engineClient/demoData';
 import { API_PREFIX, OTLP_TRACES_PATH, STATE_FILE_NAME } from '../../src/shared/constants';
 import { stopProcess, trackProcessGroup } from './processes';
 import { repoRoot } from './paths';
@@ -72,8 +73,10 @@ async function waitForState(child: ChildProcess, file: string, log: () => string
 
 /**
  * Sends recorded OTLP files to the engine's OTLP/HTTP receiver as an exporter would: `.json` (one
- * ExportTraceServiceRequest), `.jsonl`/`.ndjson` (one per line, the Collector's file exporter), `.pb`/`.bin`
- * (protobuf). Folders are walked. Returns the number of requests sent; each must be accepted with 200.
+ * ExportTraceServiceRequest) or `.jsonl`/`.ndjson` (one per line, the Collector's file exporter), and `.pb`/`.bin`
+ * (protobuf, sent as is). JSON recordings are first moved in time together, as "Load Demo Data" does, so the
+ * newest span ends now and time windows and retention treat them as fresh. Folders are walked. Returns the
+ * number of requests sent; each must be accepted with 200.
  */
 export async function sendOtlpFiles(engine: RunningEngine, paths: string[]): Promise<number> {
   const url = `http://127.0.0.1:${engine.state.otlpHttpPort}${OTLP_TRACES_PATH}`;
@@ -85,17 +88,17 @@ export async function sendOtlpFiles(engine: RunningEngine, paths: string[]): Pro
     }
     requests++;
   };
-  for (const file of paths.flatMap(listFiles)) {
-    if (/\.(jsonl|ndjson)$/.test(file)) {
-      const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
-      for (const [i, line] of lines.entries()) {
-        await post(line, 'application/json', `${file} line ${i + 1}`);
-      }
-    } else if (file.endsWith('.json')) {
-      await post(readFileSync(file, 'utf8'), 'application/json', file);
-    } else if (/\.(pb|bin)$/.test(file)) {
-      await post(readFileSync(file), 'application/x-protobuf', file);
+  const files = paths.flatMap(listFiles);
+  const jsonFiles = files.filter((f) => /\.(json|jsonl|ndjson)$/.test(f));
+  const shifted = shiftDemoFiles(jsonFiles.map((f) => readFileSync(f, 'utf8')), Date.now());
+  for (const [i, text] of shifted.entries()) {
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
+    for (const [n, line] of lines.entries()) {
+      await post(line, 'application/json', `${jsonFiles[i]} request ${n + 1}`);
     }
+  }
+  for (const file of files.filter((f) => /\.(pb|bin)$/.test(f))) {
+    await post(readFileSync(file), 'application/x-protobuf', file);
   }
   return requests;
 }
