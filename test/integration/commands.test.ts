@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { loadedManifest, spanlens } from './support';
+import { loadedManifest, spanlens, testEnv, waitFor } from './support';
 
 describe('SpanLens commands', () => {
   before(async () => {
@@ -29,10 +29,22 @@ describe('SpanLens commands', () => {
     await vscode.commands.executeCommand('spanlens.views.insights.focus');
   });
 
-  it('"Copy OTLP Endpoint" copies a loopback OTLP/HTTP URL', async () => {
-    await vscode.env.clipboard.writeText('');
-    await vscode.commands.executeCommand('spanlens.copyOtlpEndpoint');
-    const text = await vscode.env.clipboard.readText();
-    assert.match(text, /^http:\/\/127\.0\.0\.1:\d+/);
+  it('"Copy OTLP Endpoint" copies the loopback OTLP/HTTP URL the engine listens on', async () => {
+    const copy = async () => {
+      await vscode.env.clipboard.writeText('');
+      await vscode.commands.executeCommand('spanlens.copyOtlpEndpoint');
+      return vscode.env.clipboard.readText();
+    };
+    if (!testEnv.engineServes) {
+      // Ports are 0 in the harness settings: before an engine reports its own, the port is named, not invented.
+      assert.match(await copy(), /^http:\/\/127\.0\.0\.1:<port chosen at start>$/);
+      return;
+    }
+    // The extension started its engine (first need: the Python document above) on ports the OS picked.
+    const text = await waitFor('the engine to report its OTLP port', async () => {
+      const t = await copy();
+      return /:[1-9]\d*$/.test(t) ? t : undefined;
+    });
+    assert.match(text, /^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
   });
 });

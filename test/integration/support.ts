@@ -12,6 +12,8 @@ export const testEnv = {
   repo: process.env.SPANLENS_TEST_REPO ?? '',
   /** Spans the real engine stored from the recorded traces before VS Code started; 0 = no data. */
   spansStored: Number(process.env.SPANLENS_TEST_SPANS ?? '0'),
+  /** dist/engine.js can serve, so the extension's engine starts and reports the ports it listens on. */
+  engineServes: process.env.SPANLENS_TEST_ENGINE_SERVES === '1',
 };
 
 export interface ManifestCommand {

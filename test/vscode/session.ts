@@ -49,6 +49,8 @@ export interface Session {
   readonly engine?: RunningEngine;
   /** Spans the engine stored from the recorded traces (0 without an engine). */
   readonly spansStored: number;
+  /** dist/engine.js can serve: the extension's own engine starts and reports real ports. */
+  readonly engineServes: boolean;
   /** Variables the in-editor suites read (SPANLENS_TEST_*). */
   readonly testEnv: Record<string, string>;
   dispose(): Promise<void>;
@@ -62,7 +64,8 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       installVsix(sandbox, options.vsix);
     }
     let spansStored = 0;
-    if (options.traces && options.traces.length > 0 && engineCanServe()) {
+    const engineServes = engineCanServe();
+    if (options.traces && options.traces.length > 0 && engineServes) {
       engine = await startEngine(sandbox.engineStorage, sandbox.env);
       const requests = await sendOtlpFiles(engine, options.traces);
       spansStored = (await waitForStoredSpans(engine)).spansStored;
@@ -82,11 +85,13 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       SPANLENS_TEST_REPO: repoRoot,
       SPANLENS_TEST_MODE: options.vsix ? 'vsix' : 'dev',
       SPANLENS_TEST_SPANS: String(spansStored),
+      SPANLENS_TEST_ENGINE_SERVES: engineServes ? '1' : '0',
     };
     return {
       sandbox,
       engine,
       spansStored,
+      engineServes,
       testEnv,
       async dispose() {
         await engine?.stop();
