@@ -32,7 +32,7 @@ describe('SpanLens in the VS Code workbench, before any data', function () {
     const wb = ui.workbench;
     await wb.openViewContainer('SpanLens');
     // Once the engine can serve, the extension starts it and the view names the port it really listens on.
-    const port = ui.session.engineServes ? /:[1-9]\d*/ : /:<port chosen at start>/;
+    const port = ui.session.engineServes ? /:[1-9]\d*/ : /:(\d+|<port chosen at start>)/;
     const text = await wb.webviewText('body', new RegExp(`OTEL_EXPORTER_OTLP_ENDPOINT=http://127\\.0\\.0\\.1${port.source}`));
     assert.match(text, /No runtime data yet/);
     assert.match(text, /Import traces/);
