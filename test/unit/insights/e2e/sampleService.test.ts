@@ -84,10 +84,18 @@ describe('insights end to end: a service instrumented with the real OpenTelemetr
       assert.equal(i.status, 'active');
     }
 
+    // The planted slow path is the bottleneck of its endpoint. On a loaded machine the N+1's queries
+    // may also cover > 40 % of their endpoint (that is the N+1's cost): allowed, on that endpoint only.
     const bottleneck = insights.filter((i) => i.type === 'bottleneck');
-    assert.deepEqual(bottleneck.map((i) => i.codeObject), ['span:shop-e2e:sample-service:buildReport']);
-    assert.deepEqual(bottleneck[0].figures.endpoints, ['endpoint:shop-e2e:GET /reports/slow']);
-    assert.ok((bottleneck[0].figures.shareP50 as number) > 0.8);
+    const described = JSON.stringify(bottleneck.map((i) => [i.codeObject, i.figures.endpoints]));
+    const report = bottleneck.find((i) => i.codeObject === 'span:shop-e2e:sample-service:buildReport');
+    assert.ok(report, described);
+    assert.deepEqual(report.figures.endpoints, ['endpoint:shop-e2e:GET /reports/slow']);
+    assert.ok((report.figures.shareP50 as number) > 0.8);
+    for (const i of bottleneck.filter((b) => b !== report)) {
+      assert.ok(i.codeObject.startsWith('span:shop-e2e:@opentelemetry/instrumentation-pg:'), described);
+      assert.deepEqual(i.figures.endpoints, ['endpoint:shop-e2e:GET /orders/:id/items'], described);
+    }
 
     const clean = ['GET /users/:id', 'GET /health'];
     for (const i of [...nPlusOne, ...bottleneck]) {

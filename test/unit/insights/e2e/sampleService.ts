@@ -108,7 +108,7 @@ async function main(): Promise<void> {
       } else if ((m = /^\/users\/(\d+)$/.exec(url.pathname))) {
         setRoute('/users/:id');
         const u = await pool.query('SELECT id, name FROM users WHERE id = $1', [Number(m[1])]);
-        await sleep(15); // business logic of a healthy endpoint
+        await sleep(40); // business logic of a healthy endpoint: the query is a small part of it
         send(u.rows.length ? 200 : 404, u.rows[0] ?? {});
       } else if (url.pathname === '/health') {
         setRoute('/health');
