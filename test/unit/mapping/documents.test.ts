@@ -1,0 +1,58 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { mapWorkspace, matchCodeObjects } from '../../../src/mapping/index';
+import { neverReached } from '../../../src/engine/cli/map';
+import type { CodeObject } from '../../../src/shared/api';
+import { FIXTURES, mapper, summarize } from './support';
+
+describe('mapping: single documents', function () {
+  this.timeout(30_000);
+
+  it('maps TSX and JSX with their grammars', async () => {
+    const m = await mapper();
+    const tsx = await m.mapDocument({
+      languageId: 'typescriptreact',
+      path: 'web/src/Cart.tsx',
+      text: `import { trace } from '@opentelemetry/api';\nconst tracer = trace.getTracer('web');\nexport function Cart({ items }: { items: string[] }) {\n  const span = tracer.startSpan('cart.render');\n  span.end();\n  return <ul>{items.map((i) => <li key={i}>{i}</li>)}</ul>;\n}\n`,
+    });
+    const jsx = await m.mapDocument({
+      languageId: 'javascriptreact',
+      path: 'web/src/List.jsx',
+      text: `export const List = ({ rows }) => <div>{rows.length}</div>;\nclass Old extends React.Component { render() { return <p/>; } }\n`,
+    });
+    assert.deepEqual(summarize([tsx, jsx]), {
+      'web/src/Cart.tsx': ['3 Cart (function) | span cart.render @web'],
+      'web/src/List.jsx': ['1 List (function)', '2 Old.render (method)'],
+    });
+    assert.equal(tsx.hasErrors, false);
+  });
+
+  it('maps what it can of a file with syntax errors and says so', async () => {
+    const doc = await (await mapper()).mapDocument({
+      languageId: 'python',
+      path: 'broken.py',
+      text: `def ok():\n    with tracer.start_as_current_span("fine"):\n        pass\n\ndef broken(:\n    return (\n\ndef later():\n    pass\n`,
+    });
+    assert.equal(doc.hasErrors, true);
+    assert.deepEqual(
+      doc.functions.filter((f) => f.name === 'ok').map((f) => f.spans.map((s) => s.name)),
+      [['fine']],
+    );
+  });
+
+  it('rejects a language it does not parse with a clear error, and says which it does', async () => {
+    const m = await mapper();
+    await assert.rejects(m.mapDocument({ languageId: 'ruby', text: 'def x; end', path: 'x.rb' }), /unsupported language 'ruby'/);
+    assert.equal(m.supports('.go'), true);
+    assert.equal(m.supports('cobol'), false);
+  });
+
+  it('lists instrumented functions with no data as never reached', async () => {
+    const ws = (await mapWorkspace(await mapper(), path.join(FIXTURES, 'go-gin'))).documents;
+    const objects: CodeObject[] = [{ id: 'e1', kind: 'endpoint', service: 'catalog', name: 'GET /v1/items/:id', count: 5, errors: 0, firstSeen: 0, lastSeen: 0 }];
+    assert.deepEqual(
+      neverReached(ws, matchCodeObjects(ws, objects)).map((f) => f.id),
+      ['main.go#DELETE /items/:id@18', 'main.go#main.createItem@30'],
+    );
+  });
+});
