@@ -71,7 +71,9 @@ async function fetchCodeObjects(storage: string): Promise<CodeObject[]> {
   } catch (err) {
     throw new Error(`no running engine: cannot read ${stateFile} (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
-  const url = `http://${state.host}:${state.apiPort}${API_PREFIX}/code-objects`;
+  // An engine bound to every interface is still reached on loopback.
+  const host = state.host === '0.0.0.0' || state.host === '::' || !state.host ? '127.0.0.1' : state.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${state.apiPort}${API_PREFIX}/code-objects?limit=100000`;
   const res = await fetch(url, { headers: { authorization: `Bearer ${state.token}` }, signal: AbortSignal.timeout(10_000) });
   if (!res.ok) {
     throw new Error(`the engine at ${url} answered ${res.status}`);
