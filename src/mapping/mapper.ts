@@ -13,6 +13,7 @@ import { javaSpec } from './lang/java';
 import { javascriptSpec, tsxSpec, typescriptSpec } from './lang/javascript';
 import { pythonSpec } from './lang/python';
 import { linkDocuments } from './link';
+import { TreeCache } from './treeCache';
 import { jsModuleName, pythonModuleName, toPosix } from './paths';
 import type { DocumentInput, DocumentMap, FunctionInfo, RouteInfo, SpanLiteral } from './types';
 
@@ -79,6 +80,8 @@ export interface Mapper {
   preload(languageIds?: string[]): Promise<void>;
   /** Whether the mapper parses documents of this language id (or extension). */
   supports(languageId: string): boolean;
+  /** Drops the syntax tree kept for a document mapped with `incremental` (call when the document closes). */
+  forget(path: string): void;
   /** Frees parsers, queries and grammars. */
   dispose(): void;
 }
@@ -106,6 +109,7 @@ export async function createMapper(options: MapperOptions = {}): Promise<Mapper>
   const wasmDir = options.wasmDir ?? defaultWasmDir();
   await initRuntime(wasmDir);
   const loaded = new Map<string, Promise<Loaded>>();
+  const trees = new TreeCache();
   let disposed = false;
 
   function load(spec: LanguageSpec): Promise<Loaded> {
@@ -132,7 +136,7 @@ export async function createMapper(options: MapperOptions = {}): Promise<Mapper>
     }
     const { parser, query } = await load(spec);
     const relPath = relativePath(input);
-    const tree = parser.parse(input.text);
+    const tree = input.incremental ? trees.parse(parser, spec.grammar, input.path, input.text) : parser.parse(input.text);
     if (!tree) {
       throw new Error(`SpanLens mapping: the parser gave no tree for ${input.path}`);
     }
@@ -141,7 +145,9 @@ export async function createMapper(options: MapperOptions = {}): Promise<Mapper>
       const extract = spec.extract({ root: tree.rootNode, query, relPath, module });
       return assemble(spec, relPath, extract, tree.rootNode.hasError);
     } finally {
-      tree.delete();
+      if (!input.incremental) {
+        tree.delete();
+      }
     }
   }
 
@@ -156,8 +162,12 @@ export async function createMapper(options: MapperOptions = {}): Promise<Mapper>
     supports(languageId) {
       return !!specFor(languageId);
     },
+    forget(docPath) {
+      trees.forget(docPath);
+    },
     dispose() {
       disposed = true;
+      trees.clear();
       for (const p of loaded.values()) {
         void p.then((l) => {
           l.query.delete();

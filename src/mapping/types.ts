@@ -27,6 +27,11 @@ export interface DocumentInput {
   root?: string;
   /** The module name when the caller knows it better than the path tells (a Python package root found on disk). */
   module?: string;
+  /**
+   * Keep this document's syntax tree (by `path`, up to 32 documents) and re-parse the next version incrementally:
+   * for an editor re-mapping the open document on every change. `Mapper.forget(path)` drops it.
+   */
+  incremental?: boolean;
 }
 
 export type SpanApi =

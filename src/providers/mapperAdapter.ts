@@ -19,7 +19,7 @@ export function createDocumentMapper(wasmDir: string): DocumentMapper {
       if (!m.supports(input.languageId)) {
         return fallbackMapDocument(input);
       }
-      const source = await m.mapDocument({ languageId: input.languageId, text: input.text, path: input.path });
+      const source = await m.mapDocument({ languageId: input.languageId, text: input.text, path: input.path, incremental: true });
       return toEditorMap(input, source, mod.matchCodeObjects);
     },
   };

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mapWorkspace, matchCodeObjects } from '../../../src/mapping/index';
+import { createMapper, mapWorkspace, matchCodeObjects } from '../../../src/mapping/index';
 import { neverReached } from '../../../src/engine/cli/map';
 import type { CodeObject } from '../../../src/shared/api';
 import { FIXTURES, mapper, summarize } from './support';
@@ -45,6 +46,32 @@ describe('mapping: single documents', function () {
     await assert.rejects(m.mapDocument({ languageId: 'ruby', text: 'def x; end', path: 'x.rb' }), /unsupported language 'ruby'/);
     assert.equal(m.supports('.go'), true);
     assert.equal(m.supports('cobol'), false);
+  });
+
+  it('re-maps an edited document incrementally to exactly what a fresh parse gives', async () => {
+    const m = await mapper();
+    const fresh = await createMapper();
+    const file = path.join(FIXTURES, 'python-fastapi/app/services/user_service.py');
+    let text = fs.readFileSync(file, 'utf8');
+    const edits: ((t: string) => string)[] = [
+      (t) => t.replace('"users.load"', '"users.load.v2"'),
+      (t) => t.replace('class UserService:', 'class Cache:\n    def get(self, k):\n        with tracer.start_as_current_span("cache.get"):\n            return k\n\n\nclass UserService:'),
+      (t) => t.replace(/ {4}def _validate[\s\S]*$/, ''),
+      (t) => `# é\n${t}`,
+      (t) => t,
+    ];
+    for (const edit of edits) {
+      text = edit(text);
+      const input = { languageId: 'python', text, path: 'app/services/user_service.py' };
+      const incremental = await m.mapDocument({ ...input, incremental: true });
+      assert.deepEqual(incremental, await fresh.mapDocument(input));
+    }
+    assert.deepEqual(
+      (await m.mapDocument({ languageId: 'python', text, path: 'app/services/user_service.py', incremental: true })).functions.map((f) => `${f.range.start.line} ${f.name}`),
+      ['7 find', '13 get', '19 __init__', '22 load', '26 create'],
+    );
+    m.forget('app/services/user_service.py');
+    fresh.dispose();
   });
 
   it('lists instrumented functions with no data as never reached', async () => {
