@@ -10,7 +10,7 @@
  */
 import type { AttrValue, Attributes } from '../../shared/api';
 import type { Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model';
-import { HexIdCache, ProtoReader } from './protoReader';
+import { HexIdCache, ProtoReader, utf8 } from './protoReader';
 import { YIELD_MASK, runSliced, runSync } from './slices';
 import {
   MAX_VALUE_DEPTH,
@@ -328,6 +328,26 @@ function decodeStatus(r: ProtoReader, end: number, span: Span): void {
 
 /** Decodes one KeyValue into `target[key]` (last one wins for a repeated key). */
 function decodeKeyValue(r: ProtoReader, end: number, target: Attributes, depth: number): void {
+  const buf = r.buf;
+  const at = r.pos;
+  // Fast path for what every SDK writes: key (short) then value (short), nothing else.
+  if (buf[at] === KEY_VALUE_KEY && buf[at + 1] < 0x80) {
+    const keyEnd = at + 2 + buf[at + 1];
+    if (keyEnd + 1 < end && buf[keyEnd] === KEY_VALUE_VALUE && buf[keyEnd + 1] < 0x80 && keyEnd + 2 + buf[keyEnd + 1] === end) {
+      const key = utf8(buf, at + 2, keyEnd);
+      const valueStart = keyEnd + 2;
+      let value: AttrValue;
+      if (buf[valueStart] === ANY_STRING && buf[valueStart + 1] < 0x80 && valueStart + 2 + buf[valueStart + 1] === end) {
+        value = utf8(buf, valueStart + 2, end);
+      } else {
+        r.pos = valueStart;
+        value = decodeAnyValue(r, end, depth);
+      }
+      r.pos = end;
+      setAttribute(target, key, value);
+      return;
+    }
+  }
   let key = '';
   let value: AttrValue = null;
   while (r.pos < end) {

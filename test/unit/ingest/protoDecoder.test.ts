@@ -215,6 +215,33 @@ describe('OTLP protobuf decoder', () => {
     assert.ok(decodeErrors > 1000);
   });
 
+  it('answers corrupted real payloads (flipped bytes) with DecodeError or a valid batch', async () => {
+    const bytes = Buffer.from(serializeSpans('protobuf', await workloadSpans({ traces: 1 })));
+    let seed = 3;
+    const rand = (n: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    let errors = 0;
+    for (let i = 0; i < 3000; i++) {
+      const copy = Buffer.from(bytes);
+      for (let k = 1 + rand(3); k > 0; k--) {
+        copy[rand(copy.length)] = rand(256);
+      }
+      try {
+        const batch = decodeTraceRequestProto(copy);
+        for (const span of batch.spans) {
+          assert.match(span.traceId, /^[0-9a-f]{32}$/);
+          assert.match(span.spanId, /^[0-9a-f]{16}$/);
+        }
+      } catch (e) {
+        assert.ok(e instanceof DecodeError, String(e));
+        errors++;
+      }
+    }
+    assert.ok(errors > 100, `${errors} errors`);
+  });
+
   it('rejects invalid wire types, overlong varints and lengths past the end', () => {
     const cases: [Buffer, RegExp][] = [
       [Buffer.from([0x0b]), /unsupported wire type 3/],
