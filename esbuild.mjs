@@ -70,6 +70,8 @@ function copyAssets() {
   mkdirSync('dist', { recursive: true });
   // The demo workspace ships in the VSIX so "Load Demo Data" can open it anywhere.
   const copies = [{ from: 'demo/workspace', to: 'dist/demo-workspace' }];
+  // node-sqlite3-wasm loads its WebAssembly from the bundle's folder (__dirname of dist/engine.js).
+  copies.push({ from: 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm', to: 'dist/node-sqlite3-wasm.wasm' });
   // Code mapping (src/mapping): the tree-sitter runtime and only the grammars it loads (VSIX ≤ 5 MB).
   const wasm = 'node_modules/@vscode/tree-sitter-wasm/wasm';
   const grammars = ['python', 'javascript', 'typescript', 'tsx', 'go', 'java', 'c-sharp'].map((g) => `tree-sitter-${g}.wasm`);

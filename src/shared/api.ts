@@ -134,6 +134,17 @@ export interface CodeObjectStats {
   histogram: Histogram;
   series: SeriesPoint[];
   lastCall?: number;
+  /** Exemplar traces kept for this code object (slowest, latest errors, random sample). */
+  exemplars?: ExemplarDto[];
+}
+
+export interface ExemplarDto {
+  role: 'slowest' | 'error' | 'random';
+  traceId: string;
+  durationMs: number;
+  error: boolean;
+  /** Start of the call (ms epoch). */
+  t: number;
 }
 
 /** `GET /api/v1/health` */
@@ -148,6 +159,8 @@ export interface HealthResponse {
   apiPort: number;
   storage: string;
   storeBackend: 'node:sqlite' | 'node-sqlite3-wasm';
+  /** Whether the insights engine is wired (else /insights answers basic duration/usage only). */
+  insightsEngine?: boolean;
 }
 
 /** `GET /api/v1/stats` */
@@ -162,6 +175,15 @@ export interface StatsResponse {
   /** Spans per second over the last minute. */
   ingestRatePerSec: number;
   lastIngestAt?: number;
+  /** Spans waiting in the trace assembler. */
+  bufferedSpans?: number;
+  /** Bytes of the database file and of the journal on disk. */
+  storeBytes?: number;
+  journalBytes?: number;
+  /** Resident memory of the engine process. */
+  rssBytes?: number;
+  /** Longest synchronous apply of one batch on the event loop (ms) since start. */
+  maxApplyMs?: number;
 }
 
 /** `GET /api/v1/services` */
@@ -169,7 +191,7 @@ export interface ServicesResponse {
   services: { name: string; spans: number; lastSeen: number }[];
 }
 
-/** `GET /api/v1/code-objects?service=&q=` */
+/** `GET /api/v1/code-objects?service=&q=&file=&kind=&run=&limit=` */
 export interface CodeObjectsResponse {
   codeObjects: CodeObject[];
 }
@@ -277,6 +299,13 @@ export interface ImportResponse {
   spans: number;
   traces: number;
   runId: string;
+  /** Spans the importer or the engine could not take (bad ids, impossible times). */
+  rejected?: number;
+}
+
+/** `DELETE /api/v1/data` */
+export interface DeleteDataResponse {
+  deleted: true;
 }
 
 /** Every error answer of the API. */

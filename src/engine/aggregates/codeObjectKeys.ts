@@ -1,0 +1,146 @@
+/**
+ * Which code objects a span counts for (see shared/keys.ts): always its span code object; an
+ * endpoint when it is a SERVER/CONSUMER span starting a local segment (old and new HTTP conventions,
+ * RPC, messaging); a function when it carries code.* attributes (old `code.namespace`+`code.function`
+ * or new `code.function.name`, which may be fully qualified), keeping file and line.
+ */
+import type { AttrValue, Attributes, CodeLocation } from '../../shared/api';
+import type { CodeObjectKind } from '../../shared/keys';
+import { consumerKey, endpointKey, functionKey, normalizePath, normalizeSpanName, rpcKey, spanKey } from '../../shared/keys';
+import * as sc from '../../shared/semconv';
+import type { Span } from '../model';
+
+export interface CodeObjectRef {
+  key: string;
+  kind: CodeObjectKind;
+  service: string;
+  scope?: string;
+  name: string;
+  code?: CodeLocation;
+}
+
+function str(v: AttrValue | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function int(v: AttrValue | undefined): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    return Math.trunc(v);
+  }
+  if (typeof v === 'string' && /^\d+$/.test(v)) {
+    return Number(v);
+  }
+  return undefined;
+}
+
+function pathOf(a: Attributes): string | undefined {
+  const p = str(a[sc.ATTR_URL_PATH]) ?? str(a[sc.ATTR_HTTP_TARGET]);
+  if (p) {
+    return p;
+  }
+  const url = str(a[sc.ATTR_URL_FULL]) ?? str(a[sc.ATTR_HTTP_URL]);
+  if (url) {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(url);
+    return m?.[1] || '/';
+  }
+  return undefined;
+}
+
+/** The endpoint a segment-starting SERVER/CONSUMER span stands for, if any. */
+export function endpointOf(span: Span): CodeObjectRef | undefined {
+  const a = span.attributes;
+  const service = span.resource.serviceName;
+  if (span.kind === sc.SpanKind.SERVER) {
+    const method = str(a[sc.ATTR_HTTP_REQUEST_METHOD]) ?? str(a[sc.ATTR_HTTP_METHOD]);
+    if (method) {
+      const route = str(a[sc.ATTR_HTTP_ROUTE]) ?? normalizePath(pathOf(a) ?? '/');
+      const upper = method.toUpperCase();
+      return { key: endpointKey(service, upper, route), kind: 'endpoint', service, name: `${upper} ${route}` };
+    }
+    const rpcService = str(a[sc.ATTR_RPC_SERVICE]);
+    const rpcMethod = str(a[sc.ATTR_RPC_METHOD]);
+    if (rpcService && rpcMethod) {
+      return { key: rpcKey(service, rpcService, rpcMethod), kind: 'endpoint', service, name: `${rpcService}/${rpcMethod}` };
+    }
+    return undefined;
+  }
+  if (span.kind === sc.SpanKind.CONSUMER) {
+    const dest = str(a[sc.ATTR_MESSAGING_DESTINATION_NAME]);
+    if (dest) {
+      return { key: consumerKey(service, dest), kind: 'endpoint', service, name: dest };
+    }
+  }
+  return undefined;
+}
+
+/** The function a span was recorded in, from its code.* attributes. */
+export function functionOf(span: Span): CodeObjectRef | undefined {
+  const a = span.attributes;
+  const newName = str(a[sc.ATTR_CODE_FUNCTION_NAME]);
+  const oldName = str(a[sc.ATTR_CODE_FUNCTION]);
+  const namespace = str(a[sc.ATTR_CODE_NAMESPACE]);
+  const fn = newName ?? oldName;
+  if (!fn) {
+    return undefined;
+  }
+  // The new convention's name is usually fully qualified already; don't prefix it twice.
+  const ns = namespace && !fn.startsWith(`${namespace}.`) ? namespace : undefined;
+  const key = functionKey(ns, fn);
+  const code: CodeLocation = { function: fn };
+  if (ns) {
+    code.namespace = ns;
+  }
+  const file = str(a[sc.ATTR_CODE_FILE_PATH]) ?? str(a[sc.ATTR_CODE_FILEPATH]);
+  if (file) {
+    code.filepath = file;
+  }
+  const line = int(a[sc.ATTR_CODE_LINE_NUMBER]) ?? int(a[sc.ATTR_CODE_LINENO]);
+  if (line !== undefined) {
+    code.lineno = line;
+  }
+  return { key, kind: 'function', service: span.resource.serviceName, name: key.slice(3), code };
+}
+
+export function spanObjectOf(span: Span): CodeObjectRef {
+  const service = span.resource.serviceName;
+  const name = normalizeSpanName(span.name, str(span.attributes[sc.ATTR_HTTP_ROUTE]));
+  return { key: spanKey(service, span.scope.name, name), kind: 'span', service, scope: span.scope.name, name };
+}
+
+/**
+ * All code objects of a span. `startsSegment`: the span is the first of its service in this
+ * trace branch (no parent, or a parent from another service/process).
+ */
+export function codeObjectsOf(span: Span, startsSegment: boolean): CodeObjectRef[] {
+  const out = [spanObjectOf(span)];
+  if (startsSegment) {
+    const ep = endpointOf(span);
+    if (ep) {
+      out.push(ep);
+    }
+  }
+  const fn = functionOf(span);
+  if (fn) {
+    out.push(fn);
+  }
+  return out;
+}
+
+/**
+ * For each span of a batch, whether it starts a local segment: SERVER/CONSUMER spans whose parent
+ * is absent from the batch or belongs to another service.
+ */
+export function segmentStarts(spans: Span[]): boolean[] {
+  let byId: Map<string, Span> | undefined;
+  return spans.map((s) => {
+    if (s.kind !== sc.SpanKind.SERVER && s.kind !== sc.SpanKind.CONSUMER) {
+      return false;
+    }
+    if (!s.parentSpanId) {
+      return true;
+    }
+    byId ??= new Map(spans.map((x) => [x.spanId, x]));
+    const parent = byId.get(s.parentSpanId);
+    return !parent || parent.resource.serviceName !== s.resource.serviceName || parent.kind === sc.SpanKind.CLIENT || parent.kind === sc.SpanKind.PRODUCER;
+  });
+}

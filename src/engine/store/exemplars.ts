@@ -1,0 +1,202 @@
+/**
+ * Bounded sample of exemplar traces per code object: the slowest, the latest with errors, and a
+ * uniform random sample (reservoir) — what the trace view shows. A trace is stored once however many
+ * code objects keep it, and deleted when none does.
+ */
+import type { TraceSpanDto } from '../../shared/api';
+import type { SqlDb } from './sqlite';
+
+export type ExemplarRole = 'slowest' | 'error' | 'random';
+export const EXEMPLAR_ROLES: readonly ExemplarRole[] = ['slowest', 'error', 'random'];
+
+export interface Exemplar {
+  traceId: string;
+  durationMs: number;
+  error: boolean;
+  /** Start of the call (ms epoch). */
+  t: number;
+}
+
+interface Sets {
+  slowest: Exemplar[];
+  error: Exemplar[];
+  random: Exemplar[];
+  seen: number;
+  dirty: boolean;
+}
+
+export class ExemplarSampler {
+  private sets = new Map<number, Sets>();
+  private refs = new Map<string, number>();
+  /** Traces to write at the next checkpoint (new, or grown by late spans), with their run. */
+  private toWrite = new Map<string, { run: string; spans: TraceSpanDto[] }>();
+  private toDelete = new Set<string>();
+
+  constructor(
+    private readonly perRole: number,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  load(db: SqlDb): void {
+    this.sets.clear();
+    this.refs.clear();
+    for (const r of db.stmt('SELECT * FROM exemplars').all()) {
+      const s = this.setOf(Number(r.co));
+      const e: Exemplar = { traceId: String(r.trace_id), durationMs: Number(r.duration_ms), error: Number(r.error) === 1, t: Number(r.t) };
+      s[r.role as ExemplarRole].push(e);
+      s.seen++;
+      this.refs.set(e.traceId, (this.refs.get(e.traceId) ?? 0) + 1);
+    }
+    for (const s of this.sets.values()) {
+      s.slowest.sort((a, b) => b.durationMs - a.durationMs);
+      s.dirty = false;
+    }
+  }
+
+  private setOf(co: number): Sets {
+    let s = this.sets.get(co);
+    if (!s) {
+      s = { slowest: [], error: [], random: [], seen: 0, dirty: false };
+      this.sets.set(co, s);
+    }
+    return s;
+  }
+
+  isKept(traceId: string): boolean {
+    return (this.refs.get(traceId) ?? 0) > 0;
+  }
+
+  /**
+   * Offers one call of a code object from an assembled trace. Returns true when the trace is kept
+   * (by this or an earlier offer), so the caller hands its spans to `keepTrace`.
+   */
+  offer(co: number, e: Exemplar): boolean {
+    const s = this.setOf(co);
+    const n = this.perRole;
+    let kept = false;
+    const has = (list: Exemplar[]): boolean => list.some((x) => x.traceId === e.traceId);
+    // Slowest: a sorted top-n.
+    if (!has(s.slowest) && (s.slowest.length < n || e.durationMs > s.slowest[s.slowest.length - 1].durationMs)) {
+      s.slowest.push(e);
+      s.slowest.sort((a, b) => b.durationMs - a.durationMs);
+      if (s.slowest.length > n) {
+        this.release(s.slowest.pop()!.traceId);
+      }
+      this.retain(e.traceId);
+      kept = true;
+    }
+    // Errors: the latest n.
+    if (e.error && !has(s.error)) {
+      s.error.push(e);
+      if (s.error.length > n) {
+        this.release(s.error.shift()!.traceId);
+      }
+      this.retain(e.traceId);
+      kept = true;
+    }
+    // Random: reservoir sampling over every call seen.
+    s.seen++;
+    if (!has(s.random)) {
+      if (s.random.length < n) {
+        s.random.push(e);
+        this.retain(e.traceId);
+        kept = true;
+      } else {
+        const j = Math.floor(this.random() * s.seen);
+        if (j < n) {
+          this.release(s.random[j].traceId);
+          s.random[j] = e;
+          this.retain(e.traceId);
+          kept = true;
+        }
+      }
+    }
+    if (kept) {
+      s.dirty = true;
+    }
+    return kept || this.isKept(e.traceId);
+  }
+
+  keepTrace(traceId: string, run: string, spans: TraceSpanDto[]): void {
+    this.toWrite.set(traceId, { run, spans });
+    this.toDelete.delete(traceId);
+  }
+
+  /** A kept trace not yet written (the trace view reads it from here until the checkpoint). */
+  pendingTrace(traceId: string): TraceSpanDto[] | undefined {
+    return this.toWrite.get(traceId)?.spans;
+  }
+
+  private retain(traceId: string): void {
+    this.refs.set(traceId, (this.refs.get(traceId) ?? 0) + 1);
+  }
+
+  private release(traceId: string): void {
+    const n = (this.refs.get(traceId) ?? 1) - 1;
+    if (n <= 0) {
+      this.refs.delete(traceId);
+      this.toWrite.delete(traceId);
+      this.toDelete.add(traceId);
+    } else {
+      this.refs.set(traceId, n);
+    }
+  }
+
+  exemplars(co: number): Record<ExemplarRole, Exemplar[]> {
+    const s = this.sets.get(co);
+    return { slowest: [...(s?.slowest ?? [])], error: [...(s?.error ?? [])], random: [...(s?.random ?? [])] };
+  }
+
+  save(db: SqlDb, now: number): void {
+    const del = db.stmt('DELETE FROM exemplars WHERE co = ?');
+    const ins = db.stmt('INSERT OR REPLACE INTO exemplars (co, role, trace_id, duration_ms, error, t) VALUES (?, ?, ?, ?, ?, ?)');
+    for (const [co, s] of this.sets) {
+      if (!s.dirty) {
+        continue;
+      }
+      del.run(co);
+      for (const role of EXEMPLAR_ROLES) {
+        for (const e of s[role]) {
+          ins.run(co, role, e.traceId, e.durationMs, e.error ? 1 : 0, e.t);
+        }
+      }
+      s.dirty = false;
+    }
+    const put = db.stmt('INSERT OR REPLACE INTO traces (trace_id, run, stored, spans) VALUES (?, ?, ?, ?)');
+    for (const [id, t] of this.toWrite) {
+      if (this.isKept(id)) {
+        put.run(id, t.run, now, JSON.stringify(t.spans));
+      }
+    }
+    this.toWrite.clear();
+    const drop = db.stmt('DELETE FROM traces WHERE trace_id = ?');
+    for (const id of this.toDelete) {
+      if (!this.isKept(id)) {
+        drop.run(id);
+      }
+    }
+    this.toDelete.clear();
+  }
+
+  /** Forgets the exemplars of code objects removed by retention (their rows are already gone). */
+  dropCodeObjects(nos: number[]): void {
+    for (const no of nos) {
+      const s = this.sets.get(no);
+      if (s) {
+        for (const role of EXEMPLAR_ROLES) {
+          for (const e of s[role]) {
+            this.release(e.traceId);
+          }
+        }
+        this.sets.delete(no);
+      }
+    }
+  }
+
+  clear(): void {
+    this.sets.clear();
+    this.refs.clear();
+    this.toWrite.clear();
+    this.toDelete.clear();
+  }
+}

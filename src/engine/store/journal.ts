@@ -1,0 +1,257 @@
+/**
+ * The ingest journal: an append-only log of accepted batches, written with group commit (all
+ * batches that arrive while one write+fdatasync is in flight share the next one). A batch is
+ * acknowledged only after its record is on disk, so it survives kill -9. The store checkpoints the
+ * aggregates into SQLite and the journal keeps records past the checkpoint (for replay) and for the
+ * trace assembler's late window; older segments are deleted.
+ *
+ * Frame: u32 payload length · u32 crc32(seq ‖ payload) · f64 seq · payload (little endian).
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import type { Logger } from '../logger';
+import { OverloadedError } from '../model';
+
+const HEADER = 16;
+const SEGMENT_RE = /^seg-(\d{16})\.log$/;
+
+export interface JournalOptions {
+  /** Start a new segment past this size. */
+  segmentBytes: number;
+  /** … or past this age. */
+  segmentMaxAgeMs: number;
+  /** Bytes queued (not yet durable) before `append` throws OverloadedError. */
+  maxQueueBytes: number;
+}
+
+export interface JournalRecord {
+  seq: number;
+  payload: Buffer;
+}
+
+interface Segment {
+  path: string;
+  firstSeq: number;
+  lastSeq: number;
+  bytes: number;
+  openedAt: number;
+  closedAt?: number;
+}
+
+interface Pending {
+  frame: Buffer;
+  seq: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+function frameOf(seq: number, payload: Uint8Array): Buffer {
+  const frame = Buffer.allocUnsafe(HEADER + payload.length);
+  frame.writeUInt32LE(payload.length, 0);
+  frame.writeDoubleLE(seq, 8);
+  frame.set(payload, HEADER);
+  frame.writeUInt32LE(crc32(frame.subarray(8)), 4);
+  return frame;
+}
+
+export class Journal {
+  private readonly dir: string;
+  private segments: Segment[] = [];
+  private active: { seg: Segment; fh: FileHandle } | undefined;
+  private pending: Pending[] = [];
+  private pendingBytes = 0;
+  private inflightBytes = 0;
+  private flushing: Promise<void> | undefined;
+  private nextSeq = 1;
+  private closed = false;
+
+  constructor(
+    storage: string,
+    private readonly opts: JournalOptions,
+    private readonly log: Logger,
+  ) {
+    this.dir = join(storage, 'journal');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Bytes waiting to become durable. */
+  get queuedBytes(): number {
+    return this.pendingBytes + this.inflightBytes;
+  }
+
+  get diskBytes(): number {
+    return this.segments.reduce((n, s) => n + s.bytes, 0);
+  }
+
+  /**
+   * Reads every record on disk in order (a torn record at the end of the last segment — a write cut
+   * by a crash — is cut off). Call once, before the first append; `minNextSeq` is one past the
+   * newest sequence number the store knows.
+   */
+  *replay(minNextSeq: number): Generator<JournalRecord> {
+    const files = readdirSync(this.dir)
+      .filter((f) => SEGMENT_RE.test(f))
+      .sort();
+    let maxSeq = minNextSeq - 1;
+    for (let i = 0; i < files.length; i++) {
+      const path = join(this.dir, files[i]);
+      const buf = readFileSync(path);
+      let pos = 0;
+      let first = -1;
+      let last = -1;
+      while (pos + HEADER <= buf.length) {
+        const len = buf.readUInt32LE(pos);
+        if (pos + HEADER + len > buf.length || crc32(buf.subarray(pos + 8, pos + HEADER + len)) !== buf.readUInt32LE(pos + 4)) {
+          break;
+        }
+        const seq = buf.readDoubleLE(pos + 8);
+        if (first < 0) {
+          first = seq;
+        }
+        last = seq;
+        maxSeq = Math.max(maxSeq, seq);
+        yield { seq, payload: buf.subarray(pos + HEADER, pos + HEADER + len) };
+        pos += HEADER + len;
+      }
+      if (pos < buf.length) {
+        this.log.warn(`journal ${files[i]}: ${buf.length - pos} bytes after offset ${pos} are incomplete (cut by a crash); dropped`);
+        truncateSync(path, pos);
+      }
+      if (first < 0) {
+        rmSync(path, { force: true });
+        continue;
+      }
+      const now = Date.now();
+      this.segments.push({ path, firstSeq: first, lastSeq: last, bytes: pos, openedAt: statSync(path).mtimeMs, closedAt: now });
+    }
+    this.nextSeq = maxSeq + 1;
+  }
+
+  /**
+   * Queues a record; the returned promise resolves once it is durable. Throws OverloadedError when
+   * more than `maxQueueBytes` are waiting.
+   */
+  append(payload: Uint8Array): { seq: number; durable: Promise<void> } {
+    if (this.closed) {
+      throw new Error('journal is closed');
+    }
+    if (this.queuedBytes + payload.length > this.opts.maxQueueBytes && this.queuedBytes > 0) {
+      throw new OverloadedError(1);
+    }
+    const seq = this.nextSeq++;
+    const frame = frameOf(seq, payload);
+    const durable = new Promise<void>((resolve, reject) => {
+      this.pending.push({ frame, seq, resolve, reject });
+    });
+    this.pendingBytes += frame.length;
+    this.flushing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.flushLoop());
+    return { seq, durable };
+  }
+
+  private async flushLoop(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const group = this.pending;
+        this.pending = [];
+        const bytes = group.reduce((n, p) => n + p.frame.length, 0);
+        this.pendingBytes -= bytes;
+        this.inflightBytes += bytes;
+        try {
+          const a = await this.activeFor(group[0].seq);
+          await a.fh.writev(group.map((p) => p.frame));
+          await a.fh.datasync();
+          a.seg.bytes += bytes;
+          a.seg.lastSeq = group[group.length - 1].seq;
+          for (const p of group) {
+            p.resolve();
+          }
+        } catch (e) {
+          this.log.error(`journal write failed: ${(e as Error).message}`);
+          for (const p of group) {
+            p.reject(e as Error);
+          }
+        } finally {
+          this.inflightBytes -= bytes;
+        }
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async activeFor(firstSeq: number): Promise<{ seg: Segment; fh: FileHandle }> {
+    const now = Date.now();
+    const a = this.active;
+    if (a && a.seg.bytes < this.opts.segmentBytes && now - a.seg.openedAt < this.opts.segmentMaxAgeMs) {
+      return a;
+    }
+    if (a) {
+      await a.fh.close();
+      a.seg.closedAt = now;
+      this.active = undefined;
+    }
+    const path = join(this.dir, `seg-${String(firstSeq).padStart(16, '0')}.log`);
+    const fh = await open(path, 'a');
+    // Make the new file's directory entry durable too.
+    const dfd = openSync(this.dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+    const seg: Segment = { path, firstSeq, lastSeq: firstSeq - 1, bytes: 0, openedAt: now };
+    this.segments.push(seg);
+    this.active = { seg, fh };
+    return this.active;
+  }
+
+  /**
+   * Deletes closed segments whose records are all checkpointed (≤ `checkpointedSeq`) and that were
+   * closed more than `keepMs` ago, or all such segments while the journal is over `maxBytes`.
+   */
+  prune(checkpointedSeq: number, keepMs: number, maxBytes: number): void {
+    const now = Date.now();
+    let total = this.diskBytes;
+    this.segments = this.segments.filter((s) => {
+      const closed = s.closedAt !== undefined;
+      if (closed && s.lastSeq <= checkpointedSeq && (now - s.closedAt! >= keepMs || total > maxBytes)) {
+        rmSync(s.path, { force: true });
+        total -= s.bytes;
+        return false;
+      }
+      return true;
+    });
+  }
+
+  /** Waits for queued records to be durable. */
+  async flush(): Promise<void> {
+    while (this.flushing) {
+      await this.flushing;
+    }
+  }
+
+  /** Deletes every segment (after "clear data"); new appends start a fresh segment. */
+  async clear(): Promise<void> {
+    await this.flush();
+    if (this.active) {
+      await this.active.fh.close();
+      this.active = undefined;
+    }
+    for (const s of this.segments) {
+      rmSync(s.path, { force: true });
+    }
+    this.segments = [];
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    if (this.active) {
+      await this.active.fh.close();
+      this.active = undefined;
+    }
+  }
+}

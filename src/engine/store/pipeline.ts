@@ -1,0 +1,256 @@
+/**
+ * The ingest pipeline (the engine's SpanSink): validate → journal (group-commit fsync; the batch is
+ * acknowledged only once durable) → runs and code-object keys → aggregates + trace assembler.
+ * Periodic checkpoints write the aggregates into SQLite; on start the journal's tail past the last
+ * checkpoint is applied again, and the older records still in the journal refill the assembler.
+ *
+ * Use: `new IngestPipeline(config, log)`, attach observers / checkpoint participants (they can read
+ * `pipeline.store`), then `start()`.
+ */
+import type { EngineConfig } from '../config';
+import { codeObjectsOf, segmentStarts } from '../aggregates/codeObjectKeys';
+import type { BufferedSpan } from '../assembler';
+import { TraceAssembler } from '../assembler';
+import type { Logger } from '../logger';
+import type { IngestOrigin, IngestResult, Resource, Span, SpanBatch, SpanSink, TraceObserver } from '../model';
+import { OverloadedError } from '../model';
+import { Journal } from './journal';
+import type { JournalBatch } from './journalCodec';
+import { decodeBatch, encodeBatch } from './journalCodec';
+import type { RunRef } from './runs';
+import { runOfResource } from './runs';
+import type { CheckpointParticipant } from './spanStore';
+import { SpanStore } from './spanStore';
+
+const MAX_JOURNAL_BYTES = 512 * 1024 * 1024;
+/** Latest plausible span time: a day ahead of the clock (clock skew beyond that is bad input). */
+const FUTURE_SLACK_US = 86_400_000_000;
+
+function validSpan(s: Span, nowUs: number): boolean {
+  return (
+    typeof s.traceId === 'string' &&
+    typeof s.spanId === 'string' &&
+    s.traceId.length > 0 &&
+    s.spanId.length > 0 &&
+    Number.isFinite(s.startUs) &&
+    Number.isFinite(s.endUs) &&
+    s.startUs > 0 &&
+    s.startUs < nowUs + FUTURE_SLACK_US &&
+    s.endUs >= s.startUs
+  );
+}
+
+export class IngestPipeline implements SpanSink {
+  readonly store: SpanStore;
+  readonly assembler: TraceAssembler;
+  private readonly journal: Journal;
+  private readonly importRuns = new Map<string, RunRef>();
+  private timers: NodeJS.Timeout[] = [];
+  private started = false;
+  private closing = false;
+  private dirty = false;
+  /** Longest synchronous apply of one batch (ms), for the event-loop budget. */
+  maxApplyMs = 0;
+
+  constructor(
+    private readonly config: EngineConfig,
+    private readonly log: Logger,
+  ) {
+    this.store = new SpanStore({ ...config, backend: config.storeBackend, log: log.child('store') });
+    this.journal = new Journal(config.storage, { segmentBytes: 16 * 1024 * 1024, segmentMaxAgeMs: 30_000, maxQueueBytes: config.maxQueueBytes }, log.child('journal'));
+    this.assembler = new TraceAssembler(
+      config,
+      (t) => {
+        this.dirty = true;
+        this.store.onTraceAssembled(t);
+      },
+      log.child('assembler'),
+    );
+  }
+
+  addObserver(o: TraceObserver): void {
+    this.assembler.addObserver(o);
+  }
+
+  addParticipant(p: CheckpointParticipant): void {
+    this.store.addParticipant(p);
+  }
+
+  /** Replays the journal, checkpoints, and starts the periodic work. */
+  start(): void {
+    if (this.started) {
+      return;
+    }
+    this.started = true;
+    let replayed = 0;
+    let refilled = 0;
+    let spans = 0;
+    for (const rec of this.journal.replay(this.store.checkpointedSeq + 1)) {
+      let jb: JournalBatch;
+      try {
+        jb = decodeBatch(rec.payload);
+      } catch (e) {
+        this.log.warn(`journal record ${rec.seq} unreadable, skipped: ${(e as Error).message}`);
+        continue;
+      }
+      const aggregate = rec.seq > this.store.checkpointedSeq;
+      this.apply(jb, aggregate);
+      if (aggregate) {
+        this.store.appliedSeq = rec.seq;
+        replayed++;
+        spans += jb.spans.length;
+      } else {
+        refilled++;
+      }
+    }
+    if (replayed + refilled > 0) {
+      this.log.info(`journal: applied ${replayed} batches (${spans} spans) past the last checkpoint; ${refilled} older batches refilled the trace assembler`);
+    }
+    this.checkpoint();
+    this.maintain();
+    const every = (ms: number, fn: () => void): void => {
+      const t = setInterval(() => {
+        try {
+          fn();
+        } catch (e) {
+          this.log.error((e as Error).stack ?? String(e));
+        }
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(Math.max(50, Math.min(500, this.config.traceIdleMs / 2)), () => this.assembler.sweep(Date.now()));
+    every(this.config.checkpointIntervalMs, () => this.checkpoint());
+    every(60_000, () => this.maintain());
+  }
+
+  /** Files every span of the coming `ingest` calls with `origin.runId === run.id` under this run. */
+  registerImportRun(run: RunRef): void {
+    this.importRuns.set(run.id, run);
+  }
+
+  async ingest(batch: SpanBatch, origin: IngestOrigin): Promise<IngestResult> {
+    if (this.closing || !this.started) {
+      throw new OverloadedError(1);
+    }
+    const now = Date.now();
+    const nowUs = now * 1000;
+    const spans = batch.spans.filter((s) => validSpan(s, nowUs));
+    const invalid = batch.spans.length - spans.length;
+    const rejected = batch.rejected + invalid;
+    let errorMessage = batch.rejectReason;
+    if (invalid > 0) {
+      const why = `${invalid} span(s) with missing ids or impossible times (end before start, not finite, far future)`;
+      errorMessage = errorMessage ? `${errorMessage}; ${why}` : why;
+    }
+    if (spans.length === 0) {
+      this.store.countIngest(0, rejected, now);
+      return errorMessage ? { accepted: 0, rejected, errorMessage } : { accepted: 0, rejected };
+    }
+    const runOf = new Map<Resource, RunRef>();
+    for (const s of spans) {
+      if (!runOf.has(s.resource)) {
+        runOf.set(s.resource, this.runFor(s.resource, origin));
+      }
+    }
+    const jb: JournalBatch = { at: now, transport: origin.transport, spans, rejected, runOf };
+    const { seq, durable } = this.journal.append(encodeBatch(jb));
+    await durable;
+    const t0 = performance.now();
+    this.apply(jb, true);
+    this.store.appliedSeq = seq;
+    this.maxApplyMs = Math.max(this.maxApplyMs, performance.now() - t0);
+    return errorMessage ? { accepted: spans.length, rejected, errorMessage } : { accepted: spans.length, rejected };
+  }
+
+  private runFor(resource: Resource, origin: IngestOrigin): RunRef {
+    if (origin.runId) {
+      return this.importRuns.get(origin.runId) ?? this.store.registry.runs.get(origin.runId) ?? { id: origin.runId, label: origin.runId, source: 'import' };
+    }
+    return runOfResource(resource);
+  }
+
+  /** Applies one batch: aggregates (unless already checkpointed) and the assembler. */
+  private apply(jb: JournalBatch, aggregate: boolean): void {
+    const now = Date.now();
+    const starts = segmentStarts(jb.spans);
+    const items: BufferedSpan[] = new Array(jb.spans.length);
+    const runNo = new Map<Resource, number>();
+    if (aggregate) {
+      const perResource = new Map<Resource, { n: number; from: number; to: number }>();
+      for (const s of jb.spans) {
+        const p = perResource.get(s.resource);
+        if (p) {
+          p.n++;
+          p.from = Math.min(p.from, s.startUs / 1000);
+          p.to = Math.max(p.to, s.endUs / 1000);
+        } else {
+          perResource.set(s.resource, { n: 1, from: s.startUs / 1000, to: s.endUs / 1000 });
+        }
+      }
+      for (const [r, p] of perResource) {
+        runNo.set(r, this.store.recordRun(jb.runOf.get(r)!, r.serviceName, p.n, p.from, p.to));
+      }
+    }
+    for (let i = 0; i < jb.spans.length; i++) {
+      const s = jb.spans[i];
+      const refs = codeObjectsOf(s, starts[i]);
+      const cos = aggregate
+        ? refs.map((ref) => this.store.recordCall(ref, runNo.get(s.resource)!, s, now))
+        : refs.map((ref) => this.store.registry.codeObject(ref).no);
+      items[i] = { span: s, run: jb.runOf.get(s.resource)!.id, codeObjects: cos, startsSegment: starts[i], selfDone: !aggregate };
+    }
+    this.assembler.add(items, now);
+    if (aggregate) {
+      this.store.countIngest(jb.spans.length, jb.rejected, now);
+      this.dirty = true;
+    }
+  }
+
+  /** Writes the in-memory state to SQLite and drops journal segments no longer needed. */
+  checkpoint(): void {
+    if (this.dirty || this.store.appliedSeq !== this.store.checkpointedSeq) {
+      this.dirty = false;
+      this.store.checkpoint();
+    }
+    this.journal.prune(this.store.checkpointedSeq, this.config.lateWindowMs, MAX_JOURNAL_BYTES);
+  }
+
+  maintain(): void {
+    this.store.maintain();
+  }
+
+  get queuedBytes(): number {
+    return this.journal.queuedBytes;
+  }
+
+  get journalBytes(): number {
+    return this.journal.diskBytes;
+  }
+
+  /** Deletes all data: journal, assembler, store. */
+  async clearData(): Promise<void> {
+    await this.journal.clear();
+    this.assembler.clear();
+    this.store.clear();
+  }
+
+  /** Flushes everything (queued batches, quiet traces, a last checkpoint) and closes the store. */
+  async close(): Promise<void> {
+    if (this.closing) {
+      return;
+    }
+    this.closing = true;
+    for (const t of this.timers) {
+      clearInterval(t);
+    }
+    await this.journal.flush();
+    // Let the acknowledged batches' continuations apply before the last checkpoint.
+    await new Promise((r) => setImmediate(r));
+    this.assembler.flushAll();
+    this.dirty = true;
+    this.checkpoint();
+    await this.journal.close();
+    this.store.close();
+  }
+}

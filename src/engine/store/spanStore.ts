@@ -1,0 +1,458 @@
+/**
+ * The store: SQLite file `spanlens.db` in the storage folder holding code objects, runs, aggregate
+ * buckets, exemplar traces and checkpoint metadata. Ingest updates in-memory state (registry and
+ * aggregate deltas) that each checkpoint writes in one transaction, together with the journal
+ * sequence number it covers. Implements the AggregateReader the analyzers and the API read.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CodeObject, CodeObjectStats, RunInfo, SeriesPoint, TraceSpanDto } from '../../shared/api';
+import { StatusCode } from '../../shared/semconv';
+import { AggBucket, histogramOf, summarize } from '../aggregates/bucket';
+import type { CodeObjectRef } from '../aggregates/codeObjectKeys';
+import type { BufferedSpan, TraceBuffer } from '../assembler';
+import type { StoreBackendChoice } from '../config';
+import type { Logger } from '../logger';
+import type { AggregateReader, Span, StatsWindow } from '../model';
+import { AggregateTable } from './aggregateTable';
+import type { Exemplar, ExemplarRole } from './exemplars';
+import { ExemplarSampler } from './exemplars';
+import { codeObjectOf, Registry } from './registry';
+import type { RunRef } from './runs';
+import { runInfo } from './runs';
+import { getMeta, MINUTE_MS, migrate, setMeta } from './schema';
+import type { SqlDb, StoreBackend } from './sqlite';
+import { openSqlite } from './sqlite';
+
+export const DB_FILE = 'spanlens.db';
+
+export interface StoreOptions {
+  storage: string;
+  backend: StoreBackendChoice;
+  exemplarsPerRole: number;
+  retentionDays: number;
+  maxStorageMB: number;
+  rollupAfterMs: number;
+  log: Logger;
+}
+
+/** Something whose state is saved with each checkpoint and restored on start (e.g. the insights). */
+export interface CheckpointParticipant {
+  readonly name: string;
+  snapshot(): unknown;
+  restore(data: unknown): void;
+}
+
+export interface IngestCounters {
+  spansReceived: number;
+  spansStored: number;
+  spansRejected: number;
+  requests: number;
+  traces: number;
+  lastIngestAt: number;
+}
+
+export class SpanStore implements AggregateReader {
+  readonly db: SqlDb;
+  readonly registry = new Registry();
+  readonly aggs = new AggregateTable();
+  readonly exemplarSampler: ExemplarSampler;
+  counters: IngestCounters = { spansReceived: 0, spansStored: 0, spansRejected: 0, requests: 0, traces: 0, lastIngestAt: 0 };
+  /** Highest journal sequence number applied to the in-memory state. */
+  appliedSeq = 0;
+  /** Highest journal sequence number written by a checkpoint. */
+  checkpointedSeq = 0;
+  private readonly participants: CheckpointParticipant[] = [];
+  private readonly dbPath: string;
+  private rate = new Float64Array(60);
+  private rateSecond = 0;
+
+  constructor(private readonly opts: StoreOptions) {
+    mkdirSync(opts.storage, { recursive: true });
+    this.dbPath = join(opts.storage, DB_FILE);
+    this.db = openSqlite(this.dbPath, opts.backend);
+    migrate(this.db);
+    this.exemplarSampler = new ExemplarSampler(opts.exemplarsPerRole);
+    this.load();
+  }
+
+  get backend(): StoreBackend {
+    return this.db.backend;
+  }
+
+  private load(): void {
+    this.registry.load(this.db);
+    this.exemplarSampler.load(this.db);
+    this.checkpointedSeq = Number(getMeta(this.db, 'checkpointSeq') ?? 0);
+    this.appliedSeq = this.checkpointedSeq;
+    const c = getMeta(this.db, 'counters');
+    if (c) {
+      this.counters = { ...this.counters, ...(JSON.parse(c) as Partial<IngestCounters>) };
+    }
+  }
+
+  addParticipant(p: CheckpointParticipant): void {
+    this.participants.push(p);
+    const row = this.db.stmt('SELECT v FROM kv WHERE k = ?').get(`participant:${p.name}`);
+    if (row) {
+      try {
+        p.restore(JSON.parse(String(row.v)));
+      } catch (e) {
+        this.opts.log.warn(`could not restore ${p.name} state: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  // ── write side ────────────────────────────────────────────────────────────────────────────────
+
+  /** Registers a code object and counts one call of it. */
+  recordCall(ref: CodeObjectRef, run: number, span: Span, now: number): number {
+    const e = this.registry.codeObject(ref);
+    const startMs = span.startUs / 1000;
+    const endMs = span.endUs / 1000;
+    const error = span.statusCode === StatusCode.ERROR;
+    e.count++;
+    if (error) {
+      e.errors++;
+    }
+    if (startMs < e.firstSeen) {
+      e.firstSeen = startMs;
+    }
+    if (endMs > e.lastSeen) {
+      e.lastSeen = endMs;
+    }
+    e.updated = now;
+    e.dirty = true;
+    this.aggs.add(e.no, run, startMs, Math.max(0, endMs - startMs), error, endMs);
+    return e.no;
+  }
+
+  /** Registers a run and counts spans for it. */
+  recordRun(ref: RunRef, service: string, spans: number, startMs: number, endMs: number): number {
+    const r = this.registry.run(ref);
+    r.spans += spans;
+    r.services.add(service);
+    r.firstSeen = Math.min(r.firstSeen, startMs);
+    r.lastSeen = Math.max(r.lastSeen, endMs);
+    r.dirty = true;
+    return r.no;
+  }
+
+  countIngest(accepted: number, rejected: number, now: number): void {
+    const c = this.counters;
+    c.requests++;
+    c.spansReceived += accepted + rejected;
+    c.spansStored += accepted;
+    c.spansRejected += rejected;
+    c.lastIngestAt = now;
+    const sec = Math.floor(now / 1000);
+    this.advanceRate(sec);
+    this.rate[sec % 60] += accepted;
+  }
+
+  private advanceRate(sec: number): void {
+    if (sec - this.rateSecond >= 60) {
+      this.rate.fill(0);
+    } else {
+      for (let s = this.rateSecond + 1; s <= sec; s++) {
+        this.rate[s % 60] = 0;
+      }
+    }
+    this.rateSecond = Math.max(this.rateSecond, sec);
+  }
+
+  /** Spans per second over the last minute. */
+  ingestRate(now: number): number {
+    this.advanceRate(Math.floor(now / 1000));
+    return this.rate.reduce((a, b) => a + b, 0) / 60;
+  }
+
+  /** Assembler hook: self time of newly assembled spans, and exemplar sampling. */
+  onTraceAssembled(t: TraceBuffer): void {
+    const fresh = t.items.filter((i) => !i.selfDone);
+    if (fresh.length === 0) {
+      return;
+    }
+    if (fresh.length === t.items.length) {
+      this.counters.traces++;
+    }
+    const children = new Map<string, Span[]>();
+    for (const i of t.items) {
+      if (i.span.parentSpanId) {
+        let l = children.get(i.span.parentSpanId);
+        if (!l) {
+          l = [];
+          children.set(i.span.parentSpanId, l);
+        }
+        l.push(i.span);
+      }
+    }
+    const best = new Map<number, Exemplar>();
+    for (const i of fresh) {
+      i.selfDone = true;
+      const s = i.span;
+      const self = selfTimeMs(s, children.get(s.spanId));
+      const run = this.registry.runs.get(i.run);
+      const durationMs = Math.max(0, (s.endUs - s.startUs) / 1000);
+      const error = s.statusCode === StatusCode.ERROR;
+      for (const co of i.codeObjects) {
+        if (run) {
+          this.aggs.addSelf(co, run.no, s.startUs / 1000, self);
+        }
+        const prev = best.get(co);
+        if (!prev || durationMs > prev.durationMs || (error && !prev.error)) {
+          best.set(co, { traceId: t.traceId, durationMs: Math.max(durationMs, prev?.durationMs ?? 0), error: error || (prev?.error ?? false), t: s.startUs / 1000 });
+        }
+      }
+    }
+    let keep = this.exemplarSampler.isKept(t.traceId);
+    for (const [co, e] of best) {
+      keep = this.exemplarSampler.offer(co, e) || keep;
+    }
+    if (keep) {
+      this.exemplarSampler.keepTrace(t.traceId, t.items[0].run, t.items.map((i) => this.traceSpanDto(i)));
+    }
+  }
+
+  traceSpanDto(i: BufferedSpan): TraceSpanDto {
+    const s = i.span;
+    const dto: TraceSpanDto = {
+      traceId: s.traceId,
+      spanId: s.spanId,
+      name: s.name,
+      kind: s.kind,
+      service: s.resource.serviceName,
+      scope: s.scope.name,
+      startUs: s.startUs,
+      durationUs: Math.max(0, s.endUs - s.startUs),
+      status: s.statusMessage ? { code: s.statusCode, message: s.statusMessage } : { code: s.statusCode },
+      attributes: s.attributes,
+      events: s.events.map((e) => ({ name: e.name, timeUs: e.timeUs, attributes: e.attributes })),
+      codeObjects: i.codeObjects.map((no) => this.registry.byNo.get(no)?.ref.key).filter((k): k is string => k !== undefined),
+    };
+    if (s.parentSpanId) {
+      dto.parentSpanId = s.parentSpanId;
+    }
+    return dto;
+  }
+
+  /** Writes all in-memory changes and the covered journal sequence number in one transaction. */
+  checkpoint(now = Date.now()): void {
+    this.db.transaction(() => {
+      this.registry.save(this.db);
+      this.aggs.checkpoint(this.db, now);
+      this.exemplarSampler.save(this.db, now);
+      setMeta(this.db, 'counters', JSON.stringify(this.counters));
+      setMeta(this.db, 'checkpointSeq', String(this.appliedSeq));
+      const put = this.db.stmt('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)');
+      for (const p of this.participants) {
+        try {
+          put.run(`participant:${p.name}`, JSON.stringify(p.snapshot()));
+        } catch (e) {
+          this.opts.log.warn(`could not save ${p.name} state: ${(e as Error).message}`);
+        }
+      }
+    });
+    this.checkpointedSeq = this.appliedSeq;
+  }
+
+  /** Roll-up of old minute buckets and retention by age, then by size (oldest first). */
+  maintain(now = Date.now()): void {
+    this.db.transaction(() => {
+      while (this.aggs.rollup(this.db, now - this.opts.rollupAfterMs, now) > 0) {
+        // keep rolling up
+      }
+    });
+    const cutoff = now - this.opts.retentionDays * 86_400_000;
+    this.dropOlderThan(cutoff);
+    const maxBytes = this.opts.maxStorageMB * 1024 * 1024;
+    for (let i = 0; i < 20 && this.dbBytes() > maxBytes; i++) {
+      const rows = this.db.stmt('SELECT updated FROM agg ORDER BY updated LIMIT 1 OFFSET (SELECT COUNT(*) / 10 FROM agg)').get();
+      if (!rows) {
+        break;
+      }
+      this.opts.log.warn(`store is over ${this.opts.maxStorageMB} MB: dropping the oldest buckets`);
+      this.dropOlderThan(Number(rows.updated) + 1);
+      this.db.exec('PRAGMA incremental_vacuum');
+    }
+  }
+
+  private dropOlderThan(cutoff: number): void {
+    const gone = this.db.transaction(() => {
+      this.db.stmt('DELETE FROM agg WHERE updated < ?').run(cutoff);
+      const nos = this.db
+        .stmt('SELECT no FROM code_objects WHERE updated < ? AND NOT EXISTS (SELECT 1 FROM agg WHERE agg.co = code_objects.no)')
+        .all(cutoff)
+        .map((r) => Number(r.no));
+      for (const no of nos) {
+        this.db.stmt('DELETE FROM code_objects WHERE no = ?').run(no);
+        this.db.stmt('DELETE FROM exemplars WHERE co = ?').run(no);
+      }
+      this.db.stmt('DELETE FROM traces WHERE stored < ? AND trace_id NOT IN (SELECT trace_id FROM exemplars)').run(cutoff);
+      return nos;
+    });
+    if (gone.length > 0) {
+      this.registry.dropCodeObjects(gone);
+      this.exemplarSampler.dropCodeObjects(gone);
+      this.opts.log.info(`retention dropped ${gone.length} code objects`);
+    }
+  }
+
+  dbBytes(): number {
+    try {
+      return statSync(this.dbPath).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Deletes all data (DELETE /api/v1/data). */
+  clear(): void {
+    this.db.transaction(() => {
+      for (const t of ['agg', 'code_objects', 'runs', 'traces', 'exemplars', 'kv']) {
+        this.db.exec(`DELETE FROM ${t}`);
+      }
+      this.counters = { spansReceived: 0, spansStored: 0, spansRejected: 0, requests: 0, traces: 0, lastIngestAt: 0 };
+      setMeta(this.db, 'counters', JSON.stringify(this.counters));
+      setMeta(this.db, 'checkpointSeq', String(this.appliedSeq));
+    });
+    this.checkpointedSeq = this.appliedSeq;
+    this.registry.clear();
+    this.aggs.clear();
+    this.exemplarSampler.clear();
+    this.rate.fill(0);
+    this.db.exec('PRAGMA incremental_vacuum');
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // ── read side (AggregateReader) ──────────────────────────────────────────────────────────────
+
+  codeObjects(): CodeObject[] {
+    return [...this.registry.codeObjects.values()].map(codeObjectOf);
+  }
+
+  codeObject(key: string): CodeObject | undefined {
+    const e = this.registry.codeObjects.get(key);
+    return e ? codeObjectOf(e) : undefined;
+  }
+
+  /** Keys of code objects with data in a window/run. */
+  codeObjectsIn(window: StatsWindow): Set<string> {
+    const run = window.runId === undefined ? undefined : this.registry.runs.get(window.runId)?.no;
+    if (window.runId !== undefined && run === undefined) {
+      return new Set();
+    }
+    const nos = this.aggs.codeObjectsIn(this.db, window, run);
+    return new Set([...nos].map((n) => this.registry.byNo.get(n)?.ref.key).filter((k): k is string => k !== undefined));
+  }
+
+  runs(): RunInfo[] {
+    return [...this.registry.runs.values()].map(runInfo).sort((a, b) => b.lastSeen - a.lastSeen);
+  }
+
+  stats(key: string, window?: StatsWindow): CodeObjectStats | undefined {
+    const e = this.registry.codeObjects.get(key);
+    if (!e) {
+      return undefined;
+    }
+    let run: number | undefined;
+    if (window?.runId !== undefined) {
+      run = this.registry.runs.get(window.runId)?.no;
+      if (run === undefined) {
+        return undefined;
+      }
+    }
+    const rows = this.aggs.rows(this.db, e.no, window, run);
+    if (rows.length === 0) {
+      return undefined;
+    }
+    const total = new AggBucket();
+    const byT = new Map<number, { res: number; b: AggBucket }>();
+    for (const r of rows) {
+      total.merge(r.b, false);
+      const p = byT.get(r.t);
+      if (p) {
+        p.b.merge(r.b, p.res === MINUTE_MS && r.res === MINUTE_MS);
+        p.res = Math.max(p.res, r.res);
+      } else {
+        const b = new AggBucket();
+        b.merge(r.b, true);
+        byT.set(r.t, { res: r.res, b });
+      }
+    }
+    const ts = [...byT.keys()].sort((a, b) => a - b);
+    const firstT = ts[0];
+    const lastT = ts[ts.length - 1];
+    const minutes = Math.max(1, (lastT + byT.get(lastT)!.res - firstT) / MINUTE_MS);
+    let maxPerMin = 0;
+    for (const p of byT.values()) {
+      maxPerMin = Math.max(maxPerMin, p.b.maxPerMin);
+    }
+    const series: SeriesPoint[] = ts.slice(-360).map((t) => {
+      const b = byT.get(t)!.b;
+      return { t, count: b.count, errors: b.errors, p50Ms: b.dur.quantile(0.5), p95Ms: b.dur.quantile(0.95) };
+    });
+    const stats: CodeObjectStats = {
+      codeObject: codeObjectOf(e),
+      count: total.count,
+      errors: total.errors,
+      errorRate: total.count === 0 ? 0 : total.errors / total.count,
+      ratePerMin: { mean: total.count / minutes, max: maxPerMin },
+      durationMs: summarize(total.dur),
+      histogram: histogramOf(total.dur),
+      series,
+    };
+    if (total.self && total.self.count > 0) {
+      stats.selfTimeMs = summarize(total.self);
+    }
+    if (total.lastCall > 0) {
+      stats.lastCall = total.lastCall;
+    }
+    return stats;
+  }
+
+  exemplars(key: string): Record<ExemplarRole, Exemplar[]> | undefined {
+    const e = this.registry.codeObjects.get(key);
+    return e ? this.exemplarSampler.exemplars(e.no) : undefined;
+  }
+
+  /** A stored exemplar trace (pending or written). */
+  storedTrace(traceId: string): TraceSpanDto[] | undefined {
+    const pending = this.exemplarSampler.pendingTrace(traceId);
+    if (pending) {
+      return pending;
+    }
+    const row = this.db.stmt('SELECT spans FROM traces WHERE trace_id = ?').get(traceId);
+    return row ? (JSON.parse(String(row.spans)) as TraceSpanDto[]) : undefined;
+  }
+}
+
+/** Duration minus the time covered by its children (clipped to the span), in ms. */
+export function selfTimeMs(span: Span, children: Span[] | undefined): number {
+  const dur = Math.max(0, span.endUs - span.startUs);
+  if (!children || children.length === 0) {
+    return dur / 1000;
+  }
+  const iv = children
+    .map((c) => [Math.max(c.startUs, span.startUs), Math.min(c.endUs, span.endUs)] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let covered = 0;
+  let curS = 0;
+  let curE = 0;
+  for (const [a, b] of iv) {
+    if (a > curE) {
+      covered += Math.max(0, curE - curS);
+      curS = a;
+      curE = b;
+    } else if (b > curE) {
+      curE = b;
+    }
+  }
+  covered += Math.max(0, curE - curS);
+  return Math.max(0, dur - covered) / 1000;
+}
+
