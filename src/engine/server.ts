@@ -12,24 +12,13 @@ import type { ApiContext, InsightProvider, TraceImporter } from './api/routes';
 import { buildRoutes } from './api/routes';
 import type { EngineConfig } from './config';
 import type { Logger } from './logger';
-import type { SpanSink, TraceObserver } from './model';
+import type { TraceObserver } from './model';
+import type { ReceiverHandle, ReceiverLog, ReceiverOptions } from './receivers/export';
 import type { CheckpointParticipant } from './store/spanStore';
 import { IngestPipeline } from './store/pipeline';
 import { acquireLock, readState, releaseLock, removeState, writeState } from './stateFile';
 import { engineVersion } from './version';
 
-/** What the receivers (src/engine/receivers) take and give. */
-export interface ReceiverOptions {
-  host: string;
-  port: number;
-  sink: SpanSink;
-  maxBodyBytes?: number;
-  log?: Logger;
-}
-export interface ReceiverHandle {
-  port: number;
-  close(): Promise<void>;
-}
 export type ReceiverStarter = (opts: ReceiverOptions) => Promise<ReceiverHandle>;
 
 /**
@@ -57,6 +46,15 @@ export interface RunningEngine {
 export type ServeOutcome = { kind: 'running'; engine: RunningEngine } | { kind: 'attached'; state: EngineState } | { kind: 'failed'; exitCode: number; message: string };
 
 class PortInUseError extends Error {}
+
+/** The receivers log through a function; debug lines are dropped. */
+function receiverLog(l: Logger): ReceiverLog {
+  return (level, message) => {
+    if (level !== 'debug') {
+      l[level](message);
+    }
+  };
+}
 
 function describeListenError(e: unknown, what: string, port: number, host: string, flag: string, setting: string): Error {
   const code = (e as NodeJS.ErrnoException).code;
@@ -137,7 +135,7 @@ export async function startEngine(config: EngineConfig, parts: EngineParts, log:
         continue;
       }
       try {
-        const h = await start({ host: config.host, port, sink: pipeline, maxBodyBytes: config.maxBodyBytes, log: log.child(what === 'OTLP/HTTP' ? 'otlp-http' : 'otlp-grpc') });
+        const h = await start({ host: config.host, port, sink: pipeline, maxBodyBytes: config.maxBodyBytes, log: receiverLog(log.child(what === 'OTLP/HTTP' ? 'otlp-http' : 'otlp-grpc')) });
         closers.push(() => h.close());
         ctx.ports[field] = h.port;
         log.info(`${what} receiver on ${config.host}:${h.port}`);

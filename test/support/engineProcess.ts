@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EngineState } from '../../src/shared/api';
@@ -21,6 +21,8 @@ export interface EngineProcessOptions {
   /** Extra `serve` arguments (ports default to 0 = free). */
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Engine config file content (written next to the storage folder and passed with --config). */
+  config?: Record<string, unknown>;
   /** How long to wait for engine.json (ms). */
   timeoutMs?: number;
 }
@@ -77,6 +79,11 @@ export async function startEngineProcess(opts: EngineProcessOptions = {}): Promi
   const ownStorage = opts.storage === undefined;
   const storage = opts.storage ?? tempStorage();
   const args = [ENGINE_JS, 'serve', '--storage', storage, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--api-port', '0', ...(opts.args ?? [])];
+  if (opts.config) {
+    const file = join(storage, 'test-engine-config.json');
+    writeFileSync(file, JSON.stringify(opts.config));
+    args.push('--config', file);
+  }
   const proc = spawn(opts.node ?? process.execPath, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -125,3 +132,17 @@ export async function startEngineProcess(opts: EngineProcessOptions = {}): Promi
     },
   };
 }
+
+/** Polls `check` until it returns true (or throws after `timeoutMs`). */
+export async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Engine settings for tests: traces are handed on quickly. */
+export const FAST_TRACES = { traceIdleMs: 100, traceOrphanIdleMs: 300 };

@@ -12,6 +12,8 @@ export class AggBucket {
   errors = 0;
   /** Highest calls in one minute inside this bucket (a minute bucket: its count). */
   maxPerMin = 0;
+  /** Minutes with at least one call (a minute bucket: 1), for the mean rate per minute. */
+  activeMinutes = 0;
   /** End time (ms) of the latest call. */
   lastCall = 0;
   dur = new DurationSketch();
@@ -21,6 +23,7 @@ export class AggBucket {
   add(durationMs: number, error: boolean, endMs: number): void {
     this.count++;
     this.maxPerMin++;
+    this.activeMinutes = 1;
     if (error) {
       this.errors++;
     }
@@ -42,6 +45,7 @@ export class AggBucket {
     this.count += o.count;
     this.errors += o.errors;
     this.maxPerMin = sameMinute ? this.maxPerMin + o.maxPerMin : Math.max(this.maxPerMin, o.maxPerMin);
+    this.activeMinutes = sameMinute ? Math.max(this.activeMinutes, o.activeMinutes) : this.activeMinutes + o.activeMinutes;
     this.lastCall = Math.max(this.lastCall, o.lastCall);
     this.dur.merge(o.dur);
     if (o.self) {

@@ -4,12 +4,30 @@
  */
 import { ENGINE_NAME } from '../../shared/constants';
 import { UsageError } from './args';
+import type { CliDeps } from './check';
+import { CHECK_USAGE, runCheck } from './check';
 import type { CliIO, Command } from './command';
+import { COMPARE_USAGE, runCompare } from './compare';
 import { EngineUnavailableError } from './engineAccess';
-import { compareCommand, exportCommand, importCommand, insightsCommand, runsCommand, statsCommand } from './queryCommands';
+import { exportCommand, importCommand, insightsCommand, runsCommand, statsCommand } from './queryCommands';
+import { openRunSource } from './runSource';
 import { serveCommand } from './serve';
 
-export const commands: Command[] = [serveCommand, importCommand, statsCommand, insightsCommand, runsCommand, compareCommand, exportCommand];
+/** What `check` and `compare` (cli/check.ts, cli/compare.ts) need: the runs of a storage folder. */
+function runDeps(io: CliIO): CliDeps {
+  return { open: openRunSource, stdout: (t) => io.out(t), stderr: (t) => io.err(t) };
+}
+
+export const commands: Command[] = [
+  serveCommand,
+  importCommand,
+  statsCommand,
+  insightsCommand,
+  runsCommand,
+  { name: 'compare', summary: 'compare two runs: p50/p95/error-rate change per code object, by impact', help: COMPARE_USAGE, run: (argv, io) => runCompare(argv, runDeps(io)) },
+  { name: 'check', summary: 'CI gate: exit 1 on a regression or a listed insight between two runs', help: CHECK_USAGE, run: (argv, io) => runCheck(argv, runDeps(io)) },
+  exportCommand,
+];
 
 export function usage(): string {
   const w = Math.max(...commands.map((c) => c.name.length));

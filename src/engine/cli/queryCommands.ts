@@ -169,29 +169,6 @@ export const runsCommand = queryCommand({
   },
 });
 
-export const compareCommand = queryCommand({
-  name: 'compare',
-  summary: 'compare two runs: change of p50/p95/error rate per code object, by impact',
-  usage: 'compare --baseline RUN --candidate RUN [--limit N]',
-  options: { baseline: { type: 'string' }, candidate: { type: 'string' }, limit: { type: 'string' } },
-  positionals: false,
-  async body(p, engine, format, io) {
-    if (typeof p.values.baseline !== 'string' || typeof p.values.candidate !== 'string') {
-      throw new UsageError('compare needs --baseline RUN and --candidate RUN');
-    }
-    const r = await engine.client.compare(p.values.baseline, p.values.candidate);
-    if (format === 'json') {
-      io.out(JSON.stringify(r, null, 2));
-      return 0;
-    }
-    const limit = Number(p.values.limit ?? 30);
-    const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-    io.out(`${r.baseline.id} → ${r.candidate.id}`);
-    io.out(table([['CODE OBJECT', 'P50', 'P50 Δ', 'P95', 'P95 Δ', 'CALLS'], ...r.rows.slice(0, limit).map((x) => [x.codeObject, `${ms(x.baseline.p50Ms)}→${ms(x.candidate.p50Ms)}`, pct(x.p50Change), `${ms(x.baseline.p95Ms)}→${ms(x.candidate.p95Ms)}`, pct(x.p95Change), String(x.candidate.count)])]));
-    return 0;
-  },
-});
-
 export const exportCommand = queryCommand({
   name: 'export',
   summary: 'export code objects with their statistics and insights as JSON',

@@ -25,6 +25,7 @@ export function decodeBucket(r: SqlRow): AggBucket {
   b.count = Number(r.count);
   b.errors = Number(r.errors);
   b.maxPerMin = Number(r.max_per_min);
+  b.activeMinutes = Number(r.active_min);
   b.lastCall = Number(r.last_call);
   b.dur = DurationSketch.decode(r.dur as Uint8Array);
   if (r.self) {
@@ -92,12 +93,12 @@ export class AggregateTable {
 
   private write(db: SqlDb, r: BucketRow, now: number): void {
     db.stmt(
-      `INSERT INTO agg (co, t, run, res, count, errors, max_per_min, last_call, updated, dur, self)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO agg (co, t, run, res, count, errors, max_per_min, active_min, last_call, updated, dur, self)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (co, t, run, res) DO UPDATE SET count = excluded.count, errors = excluded.errors,
-         max_per_min = excluded.max_per_min, last_call = excluded.last_call, updated = excluded.updated,
+         max_per_min = excluded.max_per_min, active_min = excluded.active_min, last_call = excluded.last_call, updated = excluded.updated,
          dur = excluded.dur, self = excluded.self`,
-    ).run(r.co, r.t, r.run, RES_CODE(r.res), r.b.count, r.b.errors, r.b.maxPerMin, r.b.lastCall, now, r.b.dur.encode(), r.b.self ? r.b.self.encode() : null);
+    ).run(r.co, r.t, r.run, RES_CODE(r.res), r.b.count, r.b.errors, r.b.maxPerMin, r.b.activeMinutes, r.b.lastCall, now, r.b.dur.encode(), r.b.self ? r.b.self.encode() : null);
   }
 
   /** Rows of one code object in a window (runs as numbers), table and deltas, unmerged. */

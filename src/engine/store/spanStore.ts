@@ -384,13 +384,14 @@ export class SpanStore implements AggregateReader {
       }
     }
     const ts = [...byT.keys()].sort((a, b) => a - b);
-    const firstT = ts[0];
-    const lastT = ts[ts.length - 1];
-    const minutes = Math.max(1, (lastT + byT.get(lastT)!.res - firstT) / MINUTE_MS);
+    // Mean over the minutes that had calls: stable when minute buckets are rolled up into hours.
+    let minutes = 0;
     let maxPerMin = 0;
     for (const p of byT.values()) {
       maxPerMin = Math.max(maxPerMin, p.b.maxPerMin);
+      minutes += p.b.activeMinutes;
     }
+    minutes = Math.max(1, minutes);
     const series: SeriesPoint[] = ts.slice(-360).map((t) => {
       const b = byT.get(t)!.b;
       return { t, count: b.count, errors: b.errors, p50Ms: b.dur.quantile(0.5), p95Ms: b.dur.quantile(0.95) };
