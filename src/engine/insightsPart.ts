@@ -9,7 +9,7 @@ import { severityRank } from '../shared/api';
 import type { InsightProvider, InsightQuery } from './api/routes';
 import { codeObjectsForFile } from './api/routes';
 import type { EngineConfig } from './config';
-import { compareRuns } from './insights/compare';
+import { compareWithEngine } from './insights/compare';
 import { resolveInsightConfig } from './insights/config';
 import { InsightEngine, SNAPSHOT_VERSION } from './insights/engine';
 import type { Logger } from './logger';
@@ -63,8 +63,7 @@ export function createInsightsPart(store: AggregateReader, config: EngineConfig,
       return q.limit ? list.slice(0, q.limit) : list;
     },
     compare(baseline, candidate) {
-      const now = Date.now();
-      return compareRuns(store, baseline, candidate, engine.evaluateRun(store, baseline, now), engine.evaluateRun(store, candidate, now), (co, run) => engine.samples(co, run), insightConfig);
+      return compareWithEngine(engine, store, baseline, candidate, Date.now()).comparison;
     },
   };
 

@@ -48,7 +48,7 @@ export interface InsightProvider {
 }
 
 export type TraceImporter = (
-  content: string,
+  content: Buffer | string,
   opts: { format?: ImportFormat; fileName?: string },
 ) => Promise<{ format: ImportFormat; batches: SpanBatch[] }> | { format: ImportFormat; batches: SpanBatch[] };
 
@@ -297,8 +297,8 @@ export function buildRoutes(ctx: ApiContext): Route[] {
     if (content !== undefined && typeof content !== 'string') {
       throw badRequest(`'content' must be a string`);
     }
-    if (format !== undefined && !['auto', 'otlp-json', 'jaeger', 'zipkin'].includes(format as string)) {
-      throw badRequest(`'format' must be auto, otlp-json, jaeger or zipkin`);
+    if (format !== undefined && !['auto', 'otlp-json', 'otlp-protobuf', 'jaeger', 'zipkin'].includes(format as string)) {
+      throw badRequest(`'format' must be auto, otlp-json, otlp-protobuf, jaeger or zipkin`);
     }
     if (runId !== undefined && (typeof runId !== 'string' || runId === '' || runId.length > 200)) {
       throw badRequest(`'runId' must be a non-empty string of at most 200 characters`);
@@ -306,7 +306,7 @@ export function buildRoutes(ctx: ApiContext): Route[] {
     if (!ctx.importer) {
       throw new ApiFailure(501, 'not_available', 'this engine build has no trace importers');
     }
-    let text: string;
+    let text: Buffer | string;
     if (typeof path === 'string') {
       let size: number;
       try {
@@ -317,7 +317,7 @@ export function buildRoutes(ctx: ApiContext): Route[] {
       if (size > MAX_IMPORT_BYTES) {
         throw new ApiFailure(413, 'payload_too_large', `${path} is over ${MAX_IMPORT_BYTES} bytes`);
       }
-      text = readFileSync(path, 'utf8');
+      text = readFileSync(path);
     } else {
       text = content as string;
     }

@@ -10,12 +10,12 @@ import type { CliIO, Command } from './command';
 import { COMPARE_USAGE, runCompare } from './compare';
 import { EngineUnavailableError } from './engineAccess';
 import { exportCommand, importCommand, insightsCommand, runsCommand, statsCommand } from './queryCommands';
-import { openRunSource } from './runSource';
+import { compareInStorage } from './runSource';
 import { serveCommand } from './serve';
 
 /** What `check` and `compare` (cli/check.ts, cli/compare.ts) need: the runs of a storage folder. */
 function runDeps(io: CliIO): CliDeps {
-  return { open: openRunSource, stdout: (t) => io.out(t), stderr: (t) => io.err(t) };
+  return { compare: compareInStorage, stdout: (t) => io.out(t), stderr: (t) => io.err(t) };
 }
 
 export const commands: Command[] = [

@@ -65,7 +65,7 @@ function queryCommand(spec: QuerySpec): Command {
 export const importCommand = queryCommand({
   name: 'import',
   summary: 'import trace files (OTLP JSON / NDJSON, Jaeger UI JSON, Zipkin v2 JSON; auto-detected)',
-  usage: 'import FILE… [--import-format auto|otlp-json|jaeger|zipkin] [--run ID]\n  --import-format F    force the file format\n  --run ID             file the spans under this run (default: a new run per file)',
+  usage: 'import FILE… [--import-format auto|otlp-json|otlp-protobuf|jaeger|zipkin] [--run ID]\n  --import-format F    force the file format\n  --run ID             file the spans under this run (default: a new run per file)',
   options: { 'import-format': { type: 'string' }, run: { type: 'string' } },
   positionals: true,
   async body(p, engine, format, io) {
@@ -73,8 +73,8 @@ export const importCommand = queryCommand({
       throw new UsageError('import needs at least one FILE');
     }
     const f = (p.values['import-format'] as string | undefined) ?? 'auto';
-    if (!['auto', 'otlp-json', 'jaeger', 'zipkin'].includes(f)) {
-      throw new UsageError(`--import-format must be auto, otlp-json, jaeger or zipkin`);
+    if (!['auto', 'otlp-json', 'otlp-protobuf', 'jaeger', 'zipkin'].includes(f)) {
+      throw new UsageError(`--import-format must be auto, otlp-json, otlp-protobuf, jaeger or zipkin`);
     }
     const results = [];
     for (const file of p.positionals) {
