@@ -9,6 +9,7 @@ import { CHECK_USAGE, runCheck } from './check';
 import type { CliIO, Command } from './command';
 import { COMPARE_USAGE, runCompare } from './compare';
 import { EngineUnavailableError } from './engineAccess';
+import { MAP_USAGE, runMap } from './map';
 import { exportCommand, importCommand, insightsCommand, runsCommand, statsCommand } from './queryCommands';
 import { compareInStorage } from './runSource';
 import { serveCommand } from './serve';
@@ -26,6 +27,7 @@ export const commands: Command[] = [
   runsCommand,
   { name: 'compare', summary: 'compare two runs: p50/p95/error-rate change per code object, by impact', help: COMPARE_USAGE, run: (argv, io) => runCompare(argv, runDeps(io)) },
   { name: 'check', summary: 'CI gate: exit 1 on a regression or a listed insight between two runs', help: CHECK_USAGE, run: (argv, io) => runCheck(argv, runDeps(io)) },
+  { name: 'map', summary: 'code map of a workspace: functions, span names, routes; never-reached code', help: MAP_USAGE, run: (argv, io) => runMap(argv, { out: (t) => io.out(t), err: (t) => io.err(t) }) },
   exportCommand,
 ];
 

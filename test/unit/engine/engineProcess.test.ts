@@ -123,7 +123,7 @@ describe('engine process: lifecycle', function () {
     assert.equal(bad.code, 2);
     const unknown = await runEngineCli(['frobnicate']);
     assert.equal(unknown.code, 2);
-    for (const c of ['serve', 'import', 'stats', 'insights', 'runs', 'compare', 'check', 'export']) {
+    for (const c of ['serve', 'import', 'stats', 'insights', 'runs', 'compare', 'check', 'map', 'export']) {
       const h = await runEngineCli([c, '--help']);
       assert.equal(h.code, 0, `${c} --help`);
       assert.ok(h.stdout.includes(c), h.stdout);
