@@ -5,7 +5,7 @@
  * most every few seconds, as aggregates move too).
  */
 import type { Insight } from '../shared/api';
-import { severityRank } from '../shared/api';
+import { insightCodeObjects, severityRank } from '../shared/api';
 import type { InsightProvider, InsightQuery } from './api/routes';
 import { codeObjectsForFile } from './api/routes';
 import type { EngineConfig } from './config';
@@ -50,11 +50,11 @@ export function createInsightsPart(store: AggregateReader, config: EngineConfig,
       let list = q.window?.runId !== undefined ? engine.evaluateRun(store, q.window.runId, now) : latest(now);
       if (q.keys) {
         const keys = new Set(q.keys);
-        list = list.filter((i) => keys.has(i.codeObject));
+        list = list.filter((i) => insightCodeObjects(i).some((k) => keys.has(k)));
       }
       if (q.file) {
         const keys = new Set(codeObjectsForFile(store.codeObjects(), q.file).map((c) => c.id));
-        list = list.filter((i) => keys.has(i.codeObject));
+        list = list.filter((i) => insightCodeObjects(i).some((k) => keys.has(k)));
       }
       if (q.minSeverity) {
         const max = severityRank(q.minSeverity);

@@ -75,6 +75,26 @@ export interface StackFrameDto {
   function?: string;
 }
 
+/**
+ * Every code object an insight is about: its own `codeObject` and the keys in figures named
+ * `…CodeObject` / `…CodeObjects` (e.g. the span that issues an N+1's queries). The API's `keys`
+ * filter matches any of them, so a function sees the insights of the spans it owns.
+ */
+export function insightCodeObjects(insight: Insight): string[] {
+  const keys = [insight.codeObject];
+  for (const [name, v] of Object.entries(insight.figures)) {
+    if (!/CodeObjects?$/.test(name)) {
+      continue;
+    }
+    for (const k of Array.isArray(v) ? v : [v]) {
+      if (typeof k === 'string' && !keys.includes(k)) {
+        keys.push(k);
+      }
+    }
+  }
+  return keys;
+}
+
 export interface CodeLocation {
   filepath?: string;
   lineno?: number;

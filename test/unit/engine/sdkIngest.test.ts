@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CodeObjectStats } from '../../../src/shared/api';
+import { insightCodeObjects } from '../../../src/shared/api';
 import type { EngineProcess } from '../../support/engineProcess';
 import { FAST_TRACES, startEngineProcess, tempStorage, waitFor } from '../../support/engineProcess';
 import type { ExporterKind, WorkloadSummary } from '../../support/otelSdk';
@@ -91,7 +92,7 @@ describe('engine process fed by the real OpenTelemetry JS SDK', function () {
     const byKey = await e.client.lookup({ keys: [codeObjects[0].id, 'span:none:none:none'] });
     assert.deepEqual(byKey.codeObjects.map((c) => c.id), [codeObjects[0].id]);
     const ins = await e.client.insights({ keys: [codeObjects[0].id] });
-    assert.ok(ins.insights.length > 0 && ins.insights.every((i) => i.codeObject === codeObjects[0].id));
+    assert.ok(ins.insights.length > 0 && ins.insights.every((i) => insightCodeObjects(i).includes(codeObjects[0].id)));
     const trace = await e.client.trace(summary.traceIds[0]);
     assert.equal(trace.traceId, summary.traceIds[0]);
     assert.ok(trace.spans.length > 3 && trace.spans.every((s) => s.traceId === summary.traceIds[0]));
