@@ -3,7 +3,8 @@
  * shared/keys.ts), database statement, HTTP client target, kind category and exceptions.
  */
 import type { AttrValue } from '../../shared/api';
-import { endpointKey, consumerKey, functionKey, normalizePath, normalizeSpanName, rpcKey, spanKey } from '../../shared/keys';
+import { endpointKey, normalizePath, normalizeSpanName } from '../../shared/keys';
+import { endpointOf, functionOf, spanObjectOf } from '../aggregates/codeObjectKeys';
 import * as sc from '../../shared/semconv';
 import type { Span } from '../model';
 
@@ -17,19 +18,14 @@ export function attr(span: Span, ...keys: string[]): string | undefined {
   return undefined;
 }
 
-/** `span:<service>:<scope>:<normalized name>` */
+/** `span:<service>:<scope>:<normalized name>` — the store's derivation, so both count the same objects. */
 export function spanCodeObject(span: Span): string {
-  return spanKey(span.resource.serviceName, span.scope.name, normalizeSpanName(span.name, attr(span, sc.ATTR_HTTP_ROUTE)));
+  return spanObjectOf(span).key;
 }
 
-/** `fn:<namespace>.<function>` from the old or new `code.*` attributes, when present. */
+/** `fn:<namespace>.<function>` from the old or new `code.*` attributes, when present (the store's derivation). */
 export function functionCodeObject(span: Span): string | undefined {
-  const fnNew = attr(span, sc.ATTR_CODE_FUNCTION_NAME);
-  if (fnNew) {
-    return functionKey(attr(span, sc.ATTR_CODE_NAMESPACE), fnNew);
-  }
-  const fn = attr(span, sc.ATTR_CODE_FUNCTION);
-  return fn ? functionKey(attr(span, sc.ATTR_CODE_NAMESPACE), fn) : undefined;
+  return functionOf(span)?.key;
 }
 
 function pathOf(url: string): string {
@@ -48,29 +44,14 @@ function hostOf(url: string): string | undefined {
  * normalized target path, else the normalized span name).
  */
 export function endpointCodeObject(span: Span): string {
-  const service = span.resource.serviceName;
-  const rpcService = attr(span, sc.ATTR_RPC_SERVICE);
-  const rpcMethod = attr(span, sc.ATTR_RPC_METHOD);
-  if (rpcService && rpcMethod) {
-    return rpcKey(service, rpcService, rpcMethod);
+  const known = endpointOf(span);
+  if (known) {
+    return known.key;
   }
-  if (span.kind === sc.SpanKind.CONSUMER) {
-    const dest = attr(span, sc.ATTR_MESSAGING_DESTINATION_NAME);
-    return consumerKey(service, dest ?? normalizeSpanName(span.name));
-  }
-  const method = attr(span, sc.ATTR_HTTP_REQUEST_METHOD, sc.ATTR_HTTP_METHOD);
-  if (method) {
-    const route = attr(span, sc.ATTR_HTTP_ROUTE);
-    const target = attr(span, sc.ATTR_URL_PATH, sc.ATTR_HTTP_TARGET);
-    const url = attr(span, sc.ATTR_URL_FULL, sc.ATTR_HTTP_URL);
-    const path = route ?? (target ? normalizePath(target) : url ? normalizePath(pathOf(url)) : undefined);
-    if (path) {
-      return endpointKey(service, method, path);
-    }
-  }
+  // A segment root without HTTP/RPC/messaging attributes: name the endpoint after the span.
   const name = normalizeSpanName(span.name, attr(span, sc.ATTR_HTTP_ROUTE));
   const m = /^([A-Z]+) (\S+)$/.exec(name);
-  return m ? endpointKey(service, m[1], m[2]) : `endpoint:${service}:${name}`;
+  return m ? endpointKey(span.resource.serviceName, m[1], m[2]) : `endpoint:${span.resource.serviceName}:${name}`;
 }
 
 export function isSegmentRootKind(span: Span): boolean {
