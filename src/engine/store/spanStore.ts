@@ -4,7 +4,7 @@
  * aggregate deltas) that each checkpoint writes in one transaction, together with the journal
  * sequence number it covers. Implements the AggregateReader the analyzers and the API read.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CodeObject, CodeObjectStats, RunInfo, SeriesPoint, TraceSpanDto } from '../../shared/api';
 import { StatusCode } from '../../shared/semconv';
@@ -70,10 +70,38 @@ export class SpanStore implements AggregateReader {
   constructor(private readonly opts: StoreOptions) {
     mkdirSync(opts.storage, { recursive: true });
     this.dbPath = join(opts.storage, DB_FILE);
-    this.db = openSqlite(this.dbPath, opts.backend);
-    migrate(this.db);
+    this.db = this.openOrSetAside();
     this.exemplarSampler = new ExemplarSampler(opts.exemplarsPerRole);
     this.load();
+  }
+
+  /**
+   * Opens the database; one that cannot be read (corrupt, not SQLite) is renamed to
+   * `spanlens.db.corrupt-<time>` — kept, never deleted — and a fresh store is started.
+   */
+  private openOrSetAside(): SqlDb {
+    let db: SqlDb | undefined;
+    try {
+      db = openSqlite(this.dbPath, this.opts.backend);
+      migrate(db);
+      db.stmt('SELECT COUNT(*) AS n FROM code_objects').get();
+      return db;
+    } catch (e) {
+      try {
+        db?.close();
+      } catch {
+        // already unusable
+      }
+      if (!existsSync(this.dbPath)) {
+        throw e;
+      }
+      const aside = `${this.dbPath}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      renameSync(this.dbPath, aside);
+      this.opts.log.error(`the store ${this.dbPath} cannot be read (${(e as Error).message}); kept it as ${aside} and started a fresh store`);
+      const fresh = openSqlite(this.dbPath, this.opts.backend);
+      migrate(fresh);
+      return fresh;
+    }
   }
 
   get backend(): StoreBackend {

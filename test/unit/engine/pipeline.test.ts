@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tempStorage } from '../../support/engineProcess';
 import { defaultConfig } from '../../../src/engine/config';
 import type { EngineConfig } from '../../../src/engine/config';
-import { silentLogger } from '../../../src/engine/logger';
+import { createLogger, silentLogger } from '../../../src/engine/logger';
 import type { AssembledTrace } from '../../../src/engine/model';
 import { OverloadedError } from '../../../src/engine/model';
 import { IngestPipeline } from '../../../src/engine/store/pipeline';
@@ -185,5 +186,28 @@ describe('ingest pipeline (in process, node-sqlite3-wasm)', function () {
     const parent = span(svc, scope, { name: 'p', startMs: 1000, durMs: 100 });
     const kids = [span(svc, scope, { name: 'a', startMs: 1010, durMs: 20 }), span(svc, scope, { name: 'b', startMs: 1020, durMs: 20 }), span(svc, scope, { name: 'c', startMs: 1090, durMs: 50 })];
     assert.equal(selfTimeMs(parent, kids), 100 - 30 - 10);
+  });
+});
+
+describe('store file that cannot be read', function () {
+  this.timeout(30_000);
+  it('is kept aside and a fresh store starts, with a clear message', async () => {
+    const storage = tempStorage();
+    try {
+      writeFileSync(join(storage, 'spanlens.db'), Buffer.alloc(8192, 0x5a));
+      const lines: string[] = [];
+      const log = createLogger('t', (_l, line) => lines.push(line));
+      const p = new IngestPipeline(config(storage), log);
+      p.start();
+      const aside = readdirSync(storage).filter((f) => f.startsWith('spanlens.db.corrupt-'));
+      assert.equal(aside.length, 1);
+      assert.equal(readFileSync(join(storage, aside[0])).length, 8192, 'the old file is kept as it was');
+      assert.ok(lines.some((l) => l.includes('cannot be read') && l.includes(aside[0])), lines.join('\n'));
+      const svc = resource('fresh');
+      assert.equal((await p.ingest({ spans: [span(svc, scope, { name: 'x', startMs: Date.now(), durMs: 1 })], rejected: 0 }, { transport: 'http' })).accepted, 1);
+      await p.close();
+    } finally {
+      rmSync(storage, { recursive: true, force: true });
+    }
   });
 });
