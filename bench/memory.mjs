@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// Memory and disk: 10,000,000 SDK-made spans streamed into a fresh engine over OTLP/HTTP protobuf
+// (bounded concurrency: 8 requests in flight). The engine's RSS is sampled from /proc every 500 ms;
+// reported: RSS at the end (after a settle of a few seconds), the peak (VmHWM), and the RSS of the
+// fresh engine before any span (the same-run baseline). Disk: every file of the storage folder after
+// the engine stopped (last checkpoint written), per million spans.
+//   node bench/memory.mjs [--spans 10000000]
+import { captureExports } from './lib/payloads.mjs';
+import { replayHttp } from './lib/load.mjs';
+import { cpuSeconds, diskBytes, memory, startEngine } from './lib/engine.mjs';
+
+const arg = (name, def) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+
+export async function memoryBench({ spans = 10_000_000 } = {}) {
+  const capture = await captureExports('proto', { traces: 4096 });
+  const engine = await startEngine();
+  const pid = engine.proc.pid;
+  let samples = 0;
+  let maxSampled = 0;
+  const sampler = setInterval(() => {
+    samples++;
+    maxSampled = Math.max(maxSampled, memory(pid).rss);
+  }, 500);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = memory(pid).rss;
+    const c0 = cpuSeconds(pid);
+    const perRequest = capture.bodies[0].spans;
+    const run = await replayHttp(engine.state.otlpHttpPort, capture, { requests: Math.ceil(spans / perRequest), concurrency: 8 });
+    const cpu = cpuSeconds(pid) - c0;
+    await new Promise((r) => setTimeout(r, 3000));
+    const end = memory(pid);
+    const stats = await engine.client.stats();
+    clearInterval(sampler);
+    await engine.stop();
+    const disk = diskBytes(engine.storage);
+    engine.cleanup();
+    return {
+      spans: run.spans,
+      spansStored: stats.spansStored,
+      wallSeconds: run.wallMs / 1000,
+      engineCpuSeconds: cpu,
+      idleRss: idle,
+      endRss: end.rss,
+      peakRss: Math.max(end.peak, maxSampled),
+      rssSamples: samples,
+      storeBytesLive: stats.storeBytes,
+      journalBytesLive: stats.journalBytes,
+      diskBytesAfterStop: disk,
+      diskBytesPerMillionSpans: disk / (run.spans / 1e6),
+    };
+  } finally {
+    clearInterval(sampler);
+    await engine.stop();
+    engine.cleanup();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await memoryBench({ spans: arg('--spans', 10_000_000) })));
+  process.exit(0);
+}
