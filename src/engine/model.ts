@@ -54,6 +54,11 @@ export interface SpanBatch {
   rejected: number;
   /** Reason for the rejections, for `partial_success.error_message`. */
   rejectReason?: string;
+  /**
+   * The OTLP message (after decompression) the spans were decoded from, set by the receivers: the
+   * journal keeps these bytes as they came instead of encoding the decoded spans again.
+   */
+  source?: { encoding: 'protobuf' | 'json'; bytes: Uint8Array };
 }
 
 /** The answer of the ingest pipeline for one batch; only resolved once the batch is durable. */

@@ -71,7 +71,9 @@ export function throttledLog(log: ReceiverLog, perMinute = 20, now: () => number
 /** Decodes (in time slices) without ever throwing: malformed input becomes an `invalid` outcome. */
 export async function decodeExport(body: Buffer, encoding: OtlpEncoding): Promise<SpanBatch | { invalid: string }> {
   try {
-    return encoding === 'json' ? await decodeTraceRequestJsonSliced(body) : await decodeTraceRequestProtoSliced(body);
+    const batch = encoding === 'json' ? await decodeTraceRequestJsonSliced(body) : await decodeTraceRequestProtoSliced(body);
+    batch.source = { encoding, bytes: body };
+    return batch;
   } catch (e) {
     // A DecodeError carries its reason; anything else thrown on input is still the input's fault.
     return { invalid: e instanceof DecodeError ? e.message : `malformed request: ${String(e)}` };

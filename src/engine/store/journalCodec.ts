@@ -1,11 +1,38 @@
 /**
  * Journal records: one accepted batch with everything needed to apply it again after a crash
  * (spans, their resources and scopes, and the run each resource was filed under).
+ *
+ * Two forms. A batch that came from a receiver keeps the OTLP message as it arrived (after
+ * decompression) behind a small header — no second encoding of the decoded spans on the hot path,
+ * and fewer bytes on disk; replay decodes it again and applies the same validity check with the
+ * same arrival time, so it yields the same spans. Other batches (imports) are JSON of the spans.
+ *   sourced: 0x00 · u32 header length · header JSON · OTLP message
+ *   spans:   JSON (starts with '{')
  */
 import type { Attributes } from '../../shared/api';
 import type { SpanKindValue, StatusCodeValue } from '../../shared/semconv';
-import type { Resource, Scope, Span, SpanEvent, SpanLink } from '../model';
+import type { Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model';
+import { decodeTraceRequestJson } from '../otlp/jsonDecoder';
+import { decodeTraceRequestProto } from '../otlp/protoDecoder';
 import type { RunRef } from './runs';
+
+/** Latest plausible span time: a day ahead of the clock (clock skew beyond that is bad input). */
+const FUTURE_SLACK_US = 86_400_000_000;
+
+/** Whether the pipeline accepts a span that arrived at `nowUs`: ids present, times possible. */
+export function validSpan(s: Span, nowUs: number): boolean {
+  return (
+    typeof s.traceId === 'string' &&
+    typeof s.spanId === 'string' &&
+    s.traceId.length > 0 &&
+    s.spanId.length > 0 &&
+    Number.isFinite(s.startUs) &&
+    Number.isFinite(s.endUs) &&
+    s.startUs > 0 &&
+    s.startUs < nowUs + FUTURE_SLACK_US &&
+    s.endUs >= s.startUs
+  );
+}
 
 export interface JournalBatch {
   /** Arrival time (ms epoch). */
@@ -15,6 +42,18 @@ export interface JournalBatch {
   rejected: number;
   /** Run of each span's resource. */
   runOf: Map<Resource, RunRef>;
+  /** The message the spans were decoded from (receivers), kept in the journal instead of the spans. */
+  source?: SpanBatch['source'];
+}
+
+interface SourcedHeader {
+  v: 2;
+  at: number;
+  tr: JournalBatch['transport'];
+  rej: number;
+  enc: 'protobuf' | 'json';
+  /** Run of each resource, in the order the resources first appear among the batch's spans. */
+  runs: RunRef[];
 }
 
 type SpanTuple = [
@@ -45,6 +84,9 @@ interface Wire {
 }
 
 export function encodeBatch(b: JournalBatch): Buffer {
+  if (b.source) {
+    return encodeSourced(b, b.source);
+  }
   const resIdx = new Map<Resource, number>();
   const scIdx = new Map<Scope, number>();
   const res: Wire['res'] = [];
@@ -70,7 +112,52 @@ export function encodeBatch(b: JournalBatch): Buffer {
   return Buffer.from(JSON.stringify(w));
 }
 
+function encodeSourced(b: JournalBatch, source: NonNullable<SpanBatch['source']>): Buffer {
+  const runs: RunRef[] = [];
+  const seen = new Set<Resource>();
+  for (const s of b.spans) {
+    if (!seen.has(s.resource)) {
+      seen.add(s.resource);
+      runs.push(b.runOf.get(s.resource)!);
+    }
+  }
+  const h: SourcedHeader = { v: 2, at: b.at, tr: b.transport, rej: b.rejected, enc: source.encoding, runs };
+  const head = Buffer.from(JSON.stringify(h));
+  const out = Buffer.allocUnsafe(5 + head.length + source.bytes.length);
+  out[0] = 0;
+  out.writeUInt32LE(head.length, 1);
+  head.copy(out, 5);
+  out.set(source.bytes, 5 + head.length);
+  return out;
+}
+
+function decodeSourced(payload: Buffer): JournalBatch {
+  const len = payload.readUInt32LE(1);
+  const h = JSON.parse(payload.toString('utf8', 5, 5 + len)) as SourcedHeader;
+  if (h.v !== 2) {
+    throw new Error(`unknown journal record version ${String(h.v)}`);
+  }
+  const bytes = payload.subarray(5 + len);
+  const decoded = h.enc === 'json' ? decodeTraceRequestJson(bytes) : decodeTraceRequestProto(bytes);
+  const nowUs = h.at * 1000;
+  const spans = decoded.spans.filter((s) => validSpan(s, nowUs));
+  const runOf = new Map<Resource, RunRef>();
+  for (const s of spans) {
+    if (!runOf.has(s.resource)) {
+      const run = h.runs[runOf.size];
+      if (!run) {
+        throw new Error('journal record has more resources than runs');
+      }
+      runOf.set(s.resource, run);
+    }
+  }
+  return { at: h.at, transport: h.tr, spans, rejected: h.rej, runOf, source: { encoding: h.enc, bytes } };
+}
+
 export function decodeBatch(payload: Buffer): JournalBatch {
+  if (payload.length > 0 && payload[0] === 0) {
+    return decodeSourced(payload);
+  }
   const w = JSON.parse(payload.toString('utf8')) as Wire;
   if (w.v !== 1) {
     throw new Error(`unknown journal record version ${String(w.v)}`);

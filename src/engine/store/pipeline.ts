@@ -12,34 +12,17 @@ import { codeObjectsOf, segmentStarts } from '../aggregates/codeObjectKeys';
 import type { BufferedSpan } from '../assembler';
 import { TraceAssembler } from '../assembler';
 import type { Logger } from '../logger';
-import type { IngestOrigin, IngestResult, Resource, Span, SpanBatch, SpanSink, TraceObserver } from '../model';
+import type { IngestOrigin, IngestResult, Resource, SpanBatch, SpanSink, TraceObserver } from '../model';
 import { OverloadedError } from '../model';
 import { Journal } from './journal';
 import type { JournalBatch } from './journalCodec';
-import { decodeBatch, encodeBatch } from './journalCodec';
+import { decodeBatch, encodeBatch, validSpan } from './journalCodec';
 import type { RunRef } from './runs';
 import { runOfResource } from './runs';
 import type { CheckpointParticipant } from './spanStore';
 import { SpanStore } from './spanStore';
 
 const MAX_JOURNAL_BYTES = 512 * 1024 * 1024;
-/** Latest plausible span time: a day ahead of the clock (clock skew beyond that is bad input). */
-const FUTURE_SLACK_US = 86_400_000_000;
-
-function validSpan(s: Span, nowUs: number): boolean {
-  return (
-    typeof s.traceId === 'string' &&
-    typeof s.spanId === 'string' &&
-    s.traceId.length > 0 &&
-    s.spanId.length > 0 &&
-    Number.isFinite(s.startUs) &&
-    Number.isFinite(s.endUs) &&
-    s.startUs > 0 &&
-    s.startUs < nowUs + FUTURE_SLACK_US &&
-    s.endUs >= s.startUs
-  );
-}
-
 export class IngestPipeline implements SpanSink {
   readonly store: SpanStore;
   readonly assembler: TraceAssembler;
@@ -154,6 +137,9 @@ export class IngestPipeline implements SpanSink {
       }
     }
     const jb: JournalBatch = { at: now, transport: origin.transport, spans, rejected, runOf };
+    if (batch.source) {
+      jb.source = batch.source;
+    }
     const { seq, durable } = this.journal.append(encodeBatch(jb));
     await durable;
     const t0 = performance.now();
@@ -208,10 +194,10 @@ export class IngestPipeline implements SpanSink {
   }
 
   /** Writes the in-memory state to SQLite and drops journal segments no longer needed. */
-  checkpoint(): void {
-    if (this.dirty || this.store.appliedSeq !== this.store.checkpointedSeq) {
+  checkpoint(final = false): void {
+    if (this.dirty || this.store.appliedSeq !== this.store.checkpointedSeq || final) {
       this.dirty = false;
-      this.store.checkpoint();
+      this.store.checkpoint(Date.now(), final);
     }
     this.journal.prune(this.store.checkpointedSeq, this.config.lateWindowMs, MAX_JOURNAL_BYTES);
   }
@@ -249,7 +235,7 @@ export class IngestPipeline implements SpanSink {
     await new Promise((r) => setImmediate(r));
     this.assembler.flushAll();
     this.dirty = true;
-    this.checkpoint();
+    this.checkpoint(true);
     await this.journal.close();
     this.store.close();
   }

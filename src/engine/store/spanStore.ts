@@ -25,6 +25,8 @@ import type { SqlDb, StoreBackend } from './sqlite';
 import { openSqlite } from './sqlite';
 
 export const DB_FILE = 'spanlens.db';
+/** Participants' state is saved at most this often (well inside the journal's late window). */
+export const PARTICIPANT_SAVE_MS = 30_000;
 
 export interface StoreOptions {
   storage: string;
@@ -33,6 +35,8 @@ export interface StoreOptions {
   retentionDays: number;
   maxStorageMB: number;
   rollupAfterMs: number;
+  /** The journal's late window: participants are saved well inside it. */
+  lateWindowMs?: number;
   log: Logger;
 }
 
@@ -63,6 +67,7 @@ export class SpanStore implements AggregateReader {
   /** Highest journal sequence number written by a checkpoint. */
   checkpointedSeq = 0;
   private readonly participants: CheckpointParticipant[] = [];
+  private participantsSavedAt = 0;
   private readonly dbPath: string;
   private rate = new Float64Array(60);
   private rateSecond = 0;
@@ -264,8 +269,16 @@ export class SpanStore implements AggregateReader {
     return dto;
   }
 
-  /** Writes all in-memory changes and the covered journal sequence number in one transaction. */
-  checkpoint(now = Date.now()): void {
+  /**
+   * Writes all in-memory changes and the covered journal sequence number in one transaction.
+   * Participants (the insights engine's state, which grows with the traces it keeps) are saved at
+   * most every PARTICIPANT_SAVE_MS, or when `saveParticipants` is set (shutdown): serializing them
+   * on every checkpoint cost more than the rest of ingest together. Staleness is covered by the
+   * journal: its records stay for the late window (longer than PARTICIPANT_SAVE_MS) and refill the
+   * assembler, whose observers see those traces again after a restart.
+   */
+  checkpoint(now = Date.now(), saveParticipants = false): void {
+    const participants = this.participants.length > 0 && (saveParticipants || now - this.participantsSavedAt >= Math.min(PARTICIPANT_SAVE_MS, (this.opts.lateWindowMs ?? Infinity) / 2));
     this.db.transaction(() => {
       this.registry.save(this.db);
       this.aggs.checkpoint(this.db, now);
@@ -273,7 +286,7 @@ export class SpanStore implements AggregateReader {
       setMeta(this.db, 'counters', JSON.stringify(this.counters));
       setMeta(this.db, 'checkpointSeq', String(this.appliedSeq));
       const put = this.db.stmt('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)');
-      for (const p of this.participants) {
+      for (const p of participants ? this.participants : []) {
         try {
           put.run(`participant:${p.name}`, JSON.stringify(p.snapshot()));
         } catch (e) {
@@ -282,6 +295,9 @@ export class SpanStore implements AggregateReader {
       }
     });
     this.checkpointedSeq = this.appliedSeq;
+    if (participants) {
+      this.participantsSavedAt = now;
+    }
   }
 
   /** Roll-up of old minute buckets and retention by age, then by size (oldest first). */
