@@ -19,7 +19,7 @@ const mappers = [['line-based fallback', fallbackMapDocument]];
 try {
   const { createDocumentMapper } = require('../out/src/providers/mapperAdapter.js');
   const m = createDocumentMapper(new URL('../dist', import.meta.url).pathname, (e) => console.error(`tree-sitter unavailable: ${e.message}`));
-  mappers.unshift(['editor mapper (tree-sitter when built)', (input) => m.mapDocument(input)]);
+  mappers.unshift(['tree-sitter via mapperAdapter', (input) => m.mapDocument(input)]);
 } catch {
   // adapter not built
 }

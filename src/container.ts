@@ -30,7 +30,9 @@ export class Container {
     const d = this.disposables;
     this.logger = d.add(new Logger());
     this.engine = d.add(new EngineService(context, this.logger.scoped('engine'), () => configuration.get()));
-    this.documentData = d.add(new DocumentDataService(this.engine, createDocumentMapper(path.join(context.extensionUri.fsPath, 'dist')), this.logger.scoped('data')));
+    const dataLog = this.logger.scoped('data');
+    const mapper = createDocumentMapper(path.join(context.extensionUri.fsPath, 'dist'), (e) => dataLog.warn(`source mapping fell back to the line-based mapper: ${e.message}`));
+    this.documentData = d.add(new DocumentDataService(this.engine, mapper, dataLog));
     d.add(new CodeLensController(this.documentData, this.engine, this.logger.scoped('codelens')));
     d.add(new HoverController(this.documentData, this.logger.scoped('hover')));
     this.insights = d.add(new InsightsController(context.extensionUri, this.engine, this.documentData, this.logger.scoped('view')));

@@ -9,18 +9,33 @@ import { fallbackMapDocument } from './codeMap';
  * adapted to the editor's DocumentMap; matching is the module's own (code.* > span literal with scope > route >
  * function name, ambiguity not guessed). The line-based fallback answers for languages the module does not parse.
  */
-export function createDocumentMapper(wasmDir: string): DocumentMapper {
-  let mapper: Promise<Mapper> | undefined;
+export function createDocumentMapper(wasmDir: string, onError?: (e: Error) => void): DocumentMapper {
+  let mapper: Promise<{ m: Mapper; match: Lazy['matchCodeObjects'] } | undefined> | undefined;
+  // Loaded with the first document; if tree-sitter cannot load (a damaged install), the line-based
+  // fallback keeps CodeLens and hovers working and the log says why.
+  const get = () =>
+    (mapper ??= Promise.resolve()
+      .then(async () => {
+        const mod = lazy();
+        return { m: await mod.createMapper({ wasmDir }), match: mod.matchCodeObjects };
+      })
+      .catch((e: Error) => {
+        onError?.(e);
+        return undefined;
+      }));
   return {
     async mapDocument(input: MapInput): Promise<DocumentMap> {
-      const mod = lazy();
-      mapper ??= mod.createMapper({ wasmDir });
-      const m = await mapper;
-      if (!m.supports(input.languageId)) {
+      const loaded = await get();
+      if (!loaded || !loaded.m.supports(input.languageId)) {
         return fallbackMapDocument(input);
       }
-      const source = await m.mapDocument({ languageId: input.languageId, text: input.text, path: input.path, incremental: true });
-      return toEditorMap(input, source, mod.matchCodeObjects);
+      try {
+        const source = await loaded.m.mapDocument({ languageId: input.languageId, text: input.text, path: input.path, incremental: true });
+        return toEditorMap(input, source, loaded.match);
+      } catch (e) {
+        onError?.(e as Error);
+        return fallbackMapDocument(input);
+      }
     },
   };
 }
