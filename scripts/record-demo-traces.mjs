@@ -44,19 +44,18 @@ function lineOf(file, needle) {
   if (i < 0) throw new Error(`${needle} not found in ${file}`);
   return i + 1;
 }
-/** code.* attributes as the Python/JS SDKs' helpers write them (old and new conventions). */
+/**
+ * code.* attributes as instrumented code writes them: the Python service with the older conventions
+ * (`code.function` + `code.namespace`, `code.filepath`, `code.lineno`), the TypeScript service with the
+ * current ones (`code.function.name` fully qualified, `code.file.path`, `code.line.number`).
+ */
 function code(file, fn, namespace, needle) {
   const lineno = lineOf(file, needle);
   const filepath = `${RECORDED_ROOT}/${file}`;
-  return {
-    'code.function': fn,
-    'code.namespace': namespace,
-    'code.filepath': filepath,
-    'code.lineno': lineno,
-    'code.function.name': `${namespace}.${fn}`,
-    'code.file.path': filepath,
-    'code.line.number': lineno,
-  };
+  if (file.endsWith('.py')) {
+    return { 'code.function': fn, 'code.namespace': namespace, 'code.filepath': filepath, 'code.lineno': lineno };
+  }
+  return { 'code.function.name': `${namespace}.${fn}`, 'code.file.path': filepath, 'code.line.number': lineno };
 }
 
 // ---- a tiny span-tree DSL over the real SDK --------------------------------------------------------

@@ -47,6 +47,8 @@ export interface InsightsQuery {
 
 const DEFAULT_TIMEOUT_MS = 3_000;
 const IMPORT_TIMEOUT_MS = 120_000;
+/** Queries that analyze (insights, compare) may take longer than a health check on a busy machine. */
+const QUERY_TIMEOUT_MS = 10_000;
 
 /**
  * Typed client of the engine's query API (`/api/v1`): one method per route, short timeouts, and
@@ -93,7 +95,7 @@ export class EngineApi {
   }
 
   lookup(body: LookupRequest, o?: CallOptions): Promise<LookupResponse> {
-    return this.send('post', ApiRoutes.lookup, body, o);
+    return this.send('post', ApiRoutes.lookup, body, { timeoutMs: QUERY_TIMEOUT_MS, ...o });
   }
 
   codeObjectStats(id: string, o?: CallOptions): Promise<CodeObjectStats> {
@@ -104,7 +106,7 @@ export class EngineApi {
     return this.get(
       ApiRoutes.insights,
       { keys: q.keys?.join(','), file: q.file, minSeverity: q.minSeverity, limit: q.limit },
-      o,
+      { timeoutMs: QUERY_TIMEOUT_MS, ...o },
     );
   }
 
@@ -117,7 +119,7 @@ export class EngineApi {
   }
 
   compare(baseline: string, candidate: string, o?: CallOptions): Promise<CompareResponse> {
-    return this.get(ApiRoutes.compare, { baseline, candidate }, o);
+    return this.get(ApiRoutes.compare, { baseline, candidate }, { timeoutMs: QUERY_TIMEOUT_MS, ...o });
   }
 
   import(body: ImportRequest, o?: CallOptions): Promise<ImportResponse> {

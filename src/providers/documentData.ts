@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { EngineService } from '../engineClient/engineService';
 import type { ScopedLogger } from '../logger';
-import type { CodeObject, CodeObjectStats } from '../shared/api';
+import type { CodeObject, CodeObjectStats, Insight } from '../shared/api';
 import { SUPPORTED_LANGUAGES } from '../shared/constants';
 import type { DocumentMap, DocumentMapper, MappedFunction } from './codeMap';
 import { functionAtLine } from './codeMap';
-import { fetchEndpoints, lookupDocument } from './engineLookup';
+import { fetchEndpoints, fetchStatementInsights, lookupDocument } from './engineLookup';
 import type { FunctionData } from './lensModel';
 
 export interface FileData {
@@ -48,6 +48,7 @@ export class DocumentDataService implements vscode.Disposable {
   private readonly files = new Map<string, { key: string; data: Promise<FileData | undefined> }>();
   private readonly stats = new Map<string, { generation: number; stats: Promise<CodeObjectStats | undefined> }>();
   private endpoints: { generation: number; list: Promise<CodeObject[]> } | undefined;
+  private statements: { generation: number; list: Promise<Insight[]> } | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -71,6 +72,7 @@ export class DocumentDataService implements vscode.Disposable {
     this.files.clear();
     this.stats.clear();
     this.endpoints = undefined;
+    this.statements = undefined;
   }
 
   mapDocument(doc: vscode.TextDocument): Promise<DocumentMap> {
@@ -103,7 +105,12 @@ export class DocumentDataService implements vscode.Disposable {
     }
     const data = (async (): Promise<FileData | undefined> => {
       const map = await this.mapDocument(doc);
-      const functions = await lookupDocument(api, map, { signal: toAbortSignal(token), endpoints: () => this.allEndpoints() });
+      const functions = await lookupDocument(api, map, {
+        signal: toAbortSignal(token),
+        endpoints: () => this.allEndpoints(),
+        text: doc.getText(),
+        statementInsights: () => this.statementInsights(),
+      });
       const engineHasData = (this.engine.stats?.spansStored ?? 0) > 0;
       return { map, functions, engineHasData };
     })();
@@ -129,6 +136,20 @@ export class DocumentDataService implements vscode.Disposable {
       this.endpoints = { generation: this.generation, list };
     }
     return this.endpoints.list;
+  }
+
+  /** N+1 / slow-query insights engine-wide (matched to SQL literals), once per data generation. */
+  private statementInsights(): Promise<Insight[]> {
+    const api = this.engine.api;
+    if (!api) {
+      return Promise.resolve([]);
+    }
+    if (this.statements?.generation !== this.generation) {
+      const list = fetchStatementInsights(api);
+      list.catch(() => (this.statements = undefined));
+      this.statements = { generation: this.generation, list };
+    }
+    return this.statements.list;
   }
 
   /** Statistics of one code object, cached until new data arrives. */

@@ -12,18 +12,21 @@ describe('demo traces', () => {
   it('are OTLP JSON requests from the two demo services with code.* attributes pointing into demo/workspace', () => {
     assert.deepEqual(files, ['checkout-service-2.2.0.json', 'checkout-service-2.3.0.json', 'orders-api-1.4.0.json', 'orders-api-1.5.0.json']);
     const seen = new Set<string>();
+    let checked = 0;
     for (const t of texts) {
       for (const req of parseOtlpJsonRequests(t) as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { attributes: { key: string; value: { stringValue?: string; intValue?: number | string } }[] }[] }[] }[] }[]) {
         for (const rs of req.resourceSpans) {
           seen.add(String(rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue));
           for (const ss of rs.scopeSpans) {
             for (const s of ss.spans) {
-              const fp = s.attributes.find((a) => a.key === 'code.filepath')?.value.stringValue;
-              const line = Number(s.attributes.find((a) => a.key === 'code.lineno')?.value.intValue);
+              const attr = (...keys: string[]) => s.attributes.find((a) => keys.includes(a.key))?.value;
+              const fp = attr('code.filepath', 'code.file.path')?.stringValue;
+              const line = Number(attr('code.lineno', 'code.line.number')?.intValue);
               if (fp) {
                 const rel = fp.replace('/home/dev/spanlens-demo/', '');
                 const src = fs.readFileSync(path.join('demo', 'workspace', rel), 'utf8').split('\n');
                 assert.match(src[line - 1], /(def|function) /, `${rel}:${line} is a definition`);
+                checked++;
               }
             }
           }
@@ -31,6 +34,7 @@ describe('demo traces', () => {
       }
     }
     assert.deepEqual([...seen].sort(), ['checkout-service', 'orders-api']);
+    assert.ok(checked > 100, `${checked} spans point into the demo workspace`);
   });
 
   it('are moved together so the newest span ends now, keeping relative timing', () => {
