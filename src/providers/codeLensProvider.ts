@@ -8,7 +8,8 @@ import type { ShowInsightsArgs } from './hoverMarkdown';
 import type { LensPlan } from './lensModel';
 import { NEVER_REACHED_TITLE, figuresLensTitle, insightLensTitle, planLenses } from './lensModel';
 
-const MAX_INSIGHT_LENSES = 2;
+/** Most severe first; more than three above one function stops being readable. */
+const MAX_INSIGHT_LENSES = 3;
 
 /** A lens that remembers its plan until resolved. */
 export class SpanLensCodeLens extends vscode.CodeLens {

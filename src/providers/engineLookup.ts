@@ -42,8 +42,15 @@ export async function lookupDocument(api: EngineApi, map: DocumentMap, o: Lookup
   if (o.text !== undefined) {
     for (const [i, found] of attributeStatements(map, o.text, statementInsights)) {
       const d = data[i];
+      // The same finding at endpoint and span scope reads the same: keep one.
       const titles = new Set(d.insights.map((x) => `${x.type}\u0000${x.title}`));
-      d.insights.push(...found.filter((x) => !titles.has(`${x.type}\u0000${x.title}`)));
+      for (const x of found) {
+        const t = `${x.type}\u0000${x.title}`;
+        if (!titles.has(t)) {
+          titles.add(t);
+          d.insights.push(x);
+        }
+      }
     }
   }
   return data;
