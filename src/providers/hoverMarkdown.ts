@@ -34,7 +34,8 @@ export function hoverTrust(): { enabledCommands: string[] } {
   return { enabledCommands: [...HOVER_COMMANDS] };
 }
 
-const MD_SPECIAL = /[\\`*_{}[\]()#+\-.!|<>~]/g;
+/** What can start a link, emphasis, code, HTML or a table cell inside a line (text is never at a line start). */
+const MD_SPECIAL = /[\\`*_[\]<>#|~]/g;
 /** Hover text is one line per item: a line break in trace data would start new markdown blocks. */
 const LINE_BREAKS = /[\r\n\u2028\u2029]+/g;
 

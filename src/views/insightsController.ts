@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EngineService } from '../engineClient/engineService';
 import type { ScopedLogger } from '../logger';
-import { isSupportedDocument } from '../providers/documentData';
+import { isSupportedDocument, workspacePath } from '../providers/documentData';
 import type { DocumentDataService } from '../providers/documentData';
 import type { ShowInsightsArgs } from '../providers/hoverMarkdown';
 import { exceptionsFromInsights } from '../providers/hoverMarkdown';
@@ -172,6 +172,15 @@ export class InsightsController implements vscode.Disposable {
     const api = this.engine.api ?? (await this.engine.ensureStarted().catch(() => undefined));
     if (!api) {
       return;
+    }
+    if (!knownInsights && args.path && args.line) {
+      // From a lens or hover: the document's data also holds insights attributed by SQL literal.
+      const doc = vscode.workspace.textDocuments.find((d) => workspacePath(d.uri) === args.path);
+      const at = doc ? await this.data.functionAt(doc, args.line - 1).catch(() => undefined) : undefined;
+      if (at?.data) {
+        knownInsights = at.data.insights;
+        knownObjects = at.data.codeObjects;
+      }
     }
     const insights = knownInsights ?? (args.codeObjects.length ? (await api.insights({ keys: args.codeObjects })).insights : []);
     const objects = knownObjects ?? (args.codeObjects.length ? (await api.lookup({ keys: args.codeObjects })).codeObjects : []);
