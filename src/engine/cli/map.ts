@@ -100,6 +100,9 @@ function renderText(ws: WorkspaceMap, match: MatchResult | undefined, codeObject
   lines.push(`SpanLens map of ${ws.root}: ${ws.documents.length} files, ${fnCount} functions`);
   const matchesOf = new Map((match?.functions ?? []).map((f) => [f.functionId, f.matches]));
   for (const doc of ws.documents) {
+    if (doc.functions.length === 0 && doc.routes.length === 0) {
+      continue;
+    }
     lines.push('', `${doc.path}  [${doc.language}${doc.module ? `, ${doc.module}` : ''}${doc.hasErrors ? ', syntax errors' : ''}]`);
     for (const fn of doc.functions) {
       lines.push(`${line(fn)}  ${fn.qualifiedName}  (${fn.kind})`);
