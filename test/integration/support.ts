@@ -14,6 +14,8 @@ export const testEnv = {
   spansStored: Number(process.env.SPANLENS_TEST_SPANS ?? '0'),
   /** dist/engine.js can serve, so the extension's engine starts and reports the ports it listens on. */
   engineServes: process.env.SPANLENS_TEST_ENGINE_SERVES === '1',
+  /** Types of the insights the engine raised on the recorded traces (empty: its analyzers are not wired yet). */
+  insightTypes: (process.env.SPANLENS_TEST_INSIGHT_TYPES ?? '').split(',').filter(Boolean),
 };
 
 export interface ManifestCommand {

@@ -6,7 +6,7 @@
  *   npm run demo -- --desktop           use VS Code desktop (`code` on PATH) with a throw-away profile
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { launchBrowser, newWorkbenchPage } from './browser';
 import type { CodeServer } from './codeServer';
@@ -14,6 +14,9 @@ import { startCodeServer } from './codeServer';
 import type { Session } from './session';
 import { buildVsix, defaultTraces, defaultWorkspace, prepareSession } from './session';
 import { Workbench } from './workbench';
+
+/** The demo file with a planted N+1 (demo/workspace/README.md): the screenshot shows it. */
+const DEMO_FILE = 'python-api/app/repository.py';
 
 /** What a CodeLens of SpanLens says (an insight title or the figures lens). */
 export const SPANLENS_LENS = /p95|p50|N\+1|Bottleneck|errors|Slow|calls/;
@@ -48,7 +51,7 @@ async function screenshot(server: CodeServer, session: Session, options: DemoOpt
   const browser = await launchBrowser(session.sandbox);
   try {
     const wb = await Workbench.open(await newWorkbenchPage(browser), server.workbenchUrl(options.workspace));
-    const file = firstSourceFile(options.workspace);
+    const file = existsSync(join(options.workspace, DEMO_FILE)) ? DEMO_FILE : firstSourceFile(options.workspace);
     if (file) {
       await wb.openFile(file);
     }

@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineState, StatsResponse } from '../../src/shared/api';
+import type { EngineState, InsightsResponse, StatsResponse } from '../../src/shared/api';
 import { shiftDemoFiles } from '../../src/engineClient/demoData';
 import { API_PREFIX, OTLP_TRACES_PATH, STATE_FILE_NAME } from '../../src/shared/constants';
 import { stopProcess, trackProcessGroup } from './processes';
@@ -118,6 +118,12 @@ export async function waitForStoredSpans(engine: RunningEngine, timeoutMs = 30_0
     }
     await sleep(500);
   }
+}
+
+/** The distinct types of the insights the engine raised (its analyzers run on what it stored). */
+export async function raisedInsightTypes(engine: RunningEngine): Promise<string[]> {
+  const { insights } = await engine.api<InsightsResponse>('/insights?limit=1000');
+  return [...new Set(insights.map((i) => i.type))].sort();
 }
 
 function listFiles(p: string): string[] {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installVsix } from './codeServer';
 import type { RunningEngine } from './engine';
-import { engineCanServe, sendOtlpFiles, startEngine, waitForStoredSpans } from './engine';
+import { engineCanServe, raisedInsightTypes, sendOtlpFiles, startEngine, waitForStoredSpans } from './engine';
 import { extensionId, readManifest, repoRoot, vsixPath } from './paths';
 import type { Sandbox } from './sandbox';
 import { createSandbox } from './sandbox';
@@ -49,6 +49,8 @@ export interface Session {
   readonly engine?: RunningEngine;
   /** Spans the engine stored from the recorded traces (0 without an engine). */
   readonly spansStored: number;
+  /** Types of the insights the engine raised on the recorded traces. */
+  readonly insightTypes: string[];
   /** dist/engine.js can serve: the extension's own engine starts and reports real ports. */
   readonly engineServes: boolean;
   /** Variables the in-editor suites read (SPANLENS_TEST_*). */
@@ -64,12 +66,16 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       installVsix(sandbox, options.vsix);
     }
     let spansStored = 0;
+    let insightTypes: string[] = [];
     const engineServes = engineCanServe();
     if (options.traces && options.traces.length > 0 && engineServes) {
       engine = await startEngine(sandbox.engineStorage, sandbox.env);
       const requests = await sendOtlpFiles(engine, options.traces);
       spansStored = (await waitForStoredSpans(engine)).spansStored;
-      console.log(`[harness] engine on 127.0.0.1:${engine.state.apiPort} stored ${spansStored} spans from ${requests} OTLP requests`);
+      insightTypes = await raisedInsightTypes(engine);
+      console.log(
+        `[harness] engine on 127.0.0.1:${engine.state.apiPort} stored ${spansStored} spans from ${requests} OTLP requests; insights: ${insightTypes.join(', ') || 'none'}`,
+      );
     }
     // The extension attaches to the engine through the state file in this folder; ports 0 keep an engine the
     // extension starts itself off the default 4317/4318 that other runs may hold.
@@ -86,12 +92,14 @@ export async function prepareSession(options: SessionOptions): Promise<Session> 
       SPANLENS_TEST_MODE: options.vsix ? 'vsix' : 'dev',
       SPANLENS_TEST_SPANS: String(spansStored),
       SPANLENS_TEST_ENGINE_SERVES: engineServes ? '1' : '0',
+      SPANLENS_TEST_INSIGHT_TYPES: insightTypes.join(','),
     };
     return {
       sandbox,
       engine,
       spansStored,
       engineServes,
+      insightTypes,
       testEnv,
       async dispose() {
         await engine?.stop();

@@ -52,6 +52,8 @@ export class Workbench {
     await token.hover();
     const hover = this.page.locator('.monaco-hover', { hasText: expect }).first();
     await expectVisible(hover, timeoutMs, `a hover matching ${String(expect)} over "${word}"`);
+    // Let the hover's fade-in finish, so a screenshot shows it as a user sees it.
+    await this.page.waitForTimeout(400);
     return (await hover.innerText()).replace(/\s+/g, ' ').trim();
   }
 
