@@ -1,0 +1,22 @@
+/**
+ * The reliability tier's counts, printed once at the end of the run (README "Reliability" quotes
+ * them): bad inputs tried and answered as documented, faults survived, acknowledged data lost.
+ */
+export const tally = {
+  inputsTried: 0,
+  inputsAsDocumented: 0,
+  faultsInjected: 0,
+  faultsSurvived: 0,
+  batchesAcknowledged: 0,
+  spansAcknowledged: 0,
+  spansLost: 0,
+};
+
+export function reportLine(): string {
+  const t = tally;
+  return (
+    `reliability: ${t.inputsTried} bad inputs tried, ${t.inputsAsDocumented} answered as documented; ` +
+    `${t.faultsSurvived}/${t.faultsInjected} faults survived; ` +
+    `${t.batchesAcknowledged} acknowledged batches (${t.spansAcknowledged} spans) checked after kill -9, ${t.spansLost} acknowledged spans lost`
+  );
+}
