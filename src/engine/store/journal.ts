@@ -8,7 +8,7 @@
  * Frame: u32 payload length · u32 crc32(seq ‖ payload) · f64 seq · payload (little endian).
  */
 import type { FileHandle } from 'node:fs/promises';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -57,6 +57,33 @@ function frameOf(seq: number, payload: Uint8Array): Buffer {
   return frame;
 }
 
+/** Size of the frame starting at `pos` when it is complete and its checksum holds, else -1. */
+function frameSize(buf: Buffer, pos: number): number {
+  if (pos + HEADER > buf.length) {
+    return -1;
+  }
+  const len = buf.readUInt32LE(pos);
+  if (pos + HEADER + len > buf.length || crc32(buf.subarray(pos + 8, pos + HEADER + len)) !== buf.readUInt32LE(pos + 4)) {
+    return -1;
+  }
+  return HEADER + len;
+}
+
+/**
+ * The next offset from `from` where a good frame starts, or -1. Its sequence number must follow
+ * `afterSeq` by no more than the records that could have fitted in the skipped bytes, so stray
+ * bytes inside a damaged record are not taken for a frame.
+ */
+function resync(buf: Buffer, from: number, afterSeq: number): number {
+  for (let q = from; q + HEADER <= buf.length; q++) {
+    const seq = buf.readDoubleLE(q + 8);
+    if (Number.isInteger(seq) && seq > afterSeq && seq <= afterSeq + 2 + (q - from) / HEADER && frameSize(buf, q) > 0) {
+      return q;
+    }
+  }
+  return -1;
+}
+
 export class Journal {
   private readonly dir: string;
   private segments: Segment[] = [];
@@ -96,25 +123,38 @@ export class Journal {
       .filter((f) => SEGMENT_RE.test(f))
       .sort();
     let maxSeq = minNextSeq - 1;
+    let lastSeq = 0;
     for (let i = 0; i < files.length; i++) {
       const path = join(this.dir, files[i]);
       const buf = readFileSync(path);
       let pos = 0;
       let first = -1;
-      let last = -1;
       while (pos + HEADER <= buf.length) {
-        const len = buf.readUInt32LE(pos);
-        if (pos + HEADER + len > buf.length || crc32(buf.subarray(pos + 8, pos + HEADER + len)) !== buf.readUInt32LE(pos + 4)) {
-          break;
+        const size = frameSize(buf, pos);
+        if (size < 0) {
+          // A record that does not check out: skip it, not the good records behind it.
+          const next = resync(buf, pos + 1, lastSeq);
+          if (next < 0) {
+            break;
+          }
+          this.log.warn(`journal ${files[i]}: ${next - pos} damaged bytes at offset ${pos} skipped; the records after them are kept`);
+          pos = next;
+          continue;
         }
         const seq = buf.readDoubleLE(pos + 8);
         if (first < 0) {
           first = seq;
         }
-        last = seq;
+        lastSeq = seq;
         maxSeq = Math.max(maxSeq, seq);
-        yield { seq, payload: buf.subarray(pos + HEADER, pos + HEADER + len) };
-        pos += HEADER + len;
+        yield { seq, payload: buf.subarray(pos + HEADER, pos + size) };
+        pos += size;
+      }
+      if (first < 0 && buf.length > 0) {
+        const aside = `${path}.damaged-${Date.now()}`;
+        renameSync(path, aside);
+        this.log.warn(`journal ${files[i]}: no readable record in ${buf.length} bytes; moved to ${aside}`);
+        continue;
       }
       if (pos < buf.length) {
         this.log.warn(`journal ${files[i]}: ${buf.length - pos} bytes after offset ${pos} are incomplete (cut by a crash); dropped`);
@@ -125,7 +165,7 @@ export class Journal {
         continue;
       }
       const now = Date.now();
-      this.segments.push({ path, firstSeq: first, lastSeq: last, bytes: pos, openedAt: statSync(path).mtimeMs, closedAt: now });
+      this.segments.push({ path, firstSeq: first, lastSeq, bytes: pos, openedAt: statSync(path).mtimeMs, closedAt: now });
     }
     this.nextSeq = maxSeq + 1;
   }
