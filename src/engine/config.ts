@@ -25,6 +25,8 @@ export interface EngineConfig {
   storeBackend: StoreBackendChoice;
   /** Largest accepted OTLP body after decompression. */
   maxBodyBytes: number;
+  /** An OTLP/HTTP request whose headers and body have not fully arrived after this long gets 408. */
+  requestTimeoutMs: number;
   /** Drop aggregates and exemplars not updated for this many days. */
   retentionDays: number;
   /** Largest database size; the oldest buckets go first. */
@@ -64,6 +66,7 @@ export function defaultConfig(): EngineConfig {
     storage: defaultStorage(),
     storeBackend: 'auto',
     maxBodyBytes: MAX_OTLP_BODY_BYTES,
+    requestTimeoutMs: 30_000,
     retentionDays: 7,
     maxStorageMB: 512,
     checkpointIntervalMs: 2000,
@@ -84,6 +87,7 @@ const NUMBER_FIELDS = [
   'otlpGrpcPort',
   'apiPort',
   'maxBodyBytes',
+  'requestTimeoutMs',
   'retentionDays',
   'maxStorageMB',
   'checkpointIntervalMs',

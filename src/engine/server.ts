@@ -135,7 +135,7 @@ export async function startEngine(config: EngineConfig, parts: EngineParts, log:
         continue;
       }
       try {
-        const h = await start({ host: config.host, port, sink: pipeline, maxBodyBytes: config.maxBodyBytes, log: receiverLog(log.child(what === 'OTLP/HTTP' ? 'otlp-http' : 'otlp-grpc')) });
+        const h = await start({ host: config.host, port, sink: pipeline, maxBodyBytes: config.maxBodyBytes, requestTimeoutMs: config.requestTimeoutMs, log: receiverLog(log.child(what === 'OTLP/HTTP' ? 'otlp-http' : 'otlp-grpc')) });
         closers.push(() => h.close());
         ctx.ports[field] = h.port;
         log.info(`${what} receiver on ${config.host}:${h.port}`);

@@ -20,6 +20,8 @@ export interface ReceiverOptions {
   sink: SpanSink;
   /** Largest message after decompression (default 64 MiB). */
   maxBodyBytes?: number;
+  /** OTLP/HTTP only: a request whose headers and body have not fully arrived after this long gets 408 (default 30 s). */
+  requestTimeoutMs?: number;
   log?: ReceiverLog;
 }
 
