@@ -28,6 +28,8 @@ export interface StreamRequest {
   delayMs?: number;
   /** Give up (and fail) after this long. */
   limitMs: number;
+  /** Leave the request open after `totalBytes` (a body shorter than its Content-Length) and wait for the answer. */
+  keepOpen?: boolean;
 }
 
 /**
@@ -74,7 +76,7 @@ export function streamBody(port: number, req: StreamRequest): Promise<StreamOutc
           return;
         }
       }
-      if (!settled && !r.destroyed && sent >= req.totalBytes) {
+      if (!settled && !r.destroyed && sent >= req.totalBytes && !req.keepOpen) {
         r.end();
       }
     };

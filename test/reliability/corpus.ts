@@ -295,7 +295,8 @@ export function buildCorpus(opts: { trickleLimitMs: number }): BadInput[] {
   http(
     '100 MB body with Content-Length (answered before it is sent)',
     { status: [413], check: maxChecks('bytes sent before the answer', MAX_BODY, (a) => a.bytesSent) },
-    (p) => streamAttempt(p.http, { ...PB, 'content-length': String(100_000_000) }, 100_000_000),
+    // Only the first MiB is written: the answer must come from the declared length alone.
+    (p) => streamAttempt(p.http, { ...PB, 'content-length': String(100_000_000) }, MiB, true),
   );
   http(
     '100 MB chunked body (cut at the 64 MiB limit)',
@@ -357,8 +358,8 @@ function statusOf(reply: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-async function streamAttempt(port: number, headers: Record<string, string>, total: number): Promise<Attempt> {
-  const r = await streamBody(port, { headers, totalBytes: total, chunk: Buffer.alloc(MiB, 0x0a), limitMs: 60_000 });
+async function streamAttempt(port: number, headers: Record<string, string>, total: number, keepOpen = false): Promise<Attempt> {
+  const r = await streamBody(port, { headers, totalBytes: total, chunk: Buffer.alloc(MiB, 0x0a), limitMs: 60_000, keepOpen });
   // The status body is protobuf here; its message text is readable as it is.
   return { status: r.status ?? 'closed', reason: r.body, rejected: 0, bytesSent: r.bytesSent, elapsedMs: r.elapsedMs };
 }
