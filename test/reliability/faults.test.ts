@@ -148,7 +148,7 @@ async function ingestWorks(e: EngineProcess, name: string): Promise<void> {
 
 /** Files of the storage folder that hold a store moved aside. */
 function asideFiles(storage: string): string[] {
-  return readdirSync(storage).filter((f) => f.startsWith('spanlens.db.unusable-') && !/-(journal|wal|shm)$/.test(f));
+  return readdirSync(storage).filter((f) => /^spanlens\.db\.(unusable|corrupt)-/.test(f) && !/-(journal|wal|shm)$/.test(f));
 }
 
 const backends: { name: string; node?: string }[] = [{ name: 'node-sqlite3-wasm' }, ...(existsSync(NODE22) ? [{ name: 'node:sqlite', node: NODE22 }] : [])];
