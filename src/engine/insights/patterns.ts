@@ -62,7 +62,8 @@ function repeatInsights(ctx: AnalysisContext, kind: 'db' | 'http'): InsightDraft
           detail:
             `${fmtPct(share)} of ${displayName(endpoint)} requests repeat \`${target}\` ${medRepeats}× (max ${figures.repeatsMax}) ` +
             `under one parent, spending ${fmtMs(figures.timeSpentMedianMs)} (${fmtPct(figures.requestShareMedian)} of the request) at the median.`,
-          figures: { ...figures, spanCodeObject: spanKey },
+          // `…CodeObject(s)` figures attribute the insight to those code objects too (see Insight.figures).
+          figures: { ...figures, spanCodeObject: spanKey, parentCodeObject: mostCommon(list.map((h) => h.rep.parentKey)) },
           sampleTraceIds: pickSamples(list.map((h) => ({ traceId: h.seg.traceId, durUs: h.seg.durUs, error: h.seg.error }))),
           confirmed: segs.length >= ctx.config.minTracesForActive,
         }),
@@ -92,7 +93,8 @@ function repeatInsights(ctx: AnalysisContext, kind: 'db' | 'http'): InsightDraft
           repeatsMax: Math.max(...repeats),
           timeSpentMedianMs: round(median(time)),
           timeSpentP95Ms: round(quantile(time, 0.95)),
-          endpoints: e.endpoints,
+          endpointCodeObjects: e.endpoints,
+          parentCodeObject: mostCommon(e.hits.map((h) => h.rep.parentKey)),
           tracesAffected: e.hits.length,
         },
         sampleTraceIds: pickSamples(e.hits.map((h) => ({ traceId: h.seg.traceId, durUs: h.seg.durUs, error: h.seg.error }))),

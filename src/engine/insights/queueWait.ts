@@ -38,7 +38,7 @@ export function queueWait(ctx: AnalysisContext): InsightDraft[] {
         severity: p95 >= 5 * cfg.minWaitP95Ms ? 'high' : 'medium',
         title: `Queue wait p95 ${fmtMs(p95)} (${fmtPct(shareP50)} of end-to-end)`,
         detail: `Messages for ${displayName(endpoint)} wait ${fmtMs(p50)} (p50) / ${fmtMs(p95)} (p95) between ${producers.map(displayName).join(', ')} and the consumer.`,
-        figures: { waitP50Ms: round(p50), waitP95Ms: round(p95), waitShareP50: round(shareP50), producers, consumer: endpoint, messages: waits.length },
+        figures: { waitP50Ms: round(p50), waitP95Ms: round(p95), waitShareP50: round(shareP50), producerCodeObjects: producers, messages: waits.length },
         sampleTraceIds: pickSamples(waits.map((w) => ({ traceId: w.traceId, durUs: w.waitMs * 1000 }))),
         confirmed: waits.length >= ctx.config.minTracesForActive,
       }),

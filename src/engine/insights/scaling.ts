@@ -124,7 +124,7 @@ export function scaling(ctx: AnalysisContext): InsightDraft[] {
           knee,
           spearman: round(rho),
           ratio: round(topP50 / baseP50),
-          rootCauseSpans: rootCause.map((c) => c.key),
+          rootCauseCodeObjects: rootCause.map((c) => c.key),
           rootCauseGrowthMs: rootCause.map((c) => round(c.growthMs)),
         },
         sampleTraceIds: pickSamples(full[full.length - 1][1].map((e) => ({ traceId: e.traceId, durUs: e.durUs, error: e.error }))),

@@ -50,7 +50,7 @@ export function bottleneck(ctx: AnalysisContext): InsightDraft[] {
           `(share p50 ${fmtPct(p50)}, p95 ${fmtPct(p95)}; ${fmtMs(avgMs)} on average when it is the bottleneck).` +
           (hits.length > 1 ? ` Also in ${hits.slice(1).map((h) => displayName(h.endpoint)).join(', ')}.` : ''),
         figures: {
-          endpoints: hits.map((h) => h.endpoint),
+          endpointCodeObjects: hits.map((h) => h.endpoint),
           shareP50: round(p50),
           shareP95: round(p95),
           requestsSlowedShare: round(slowedShare),

@@ -30,6 +30,8 @@ export interface RepeatFact {
   kind: 'db' | 'http';
   /** Span code object of the repeated spans. */
   spanKey: string;
+  /** Span code object of the parent they repeat under. */
+  parentKey: string;
   /** Normalized statement, or `METHOD host /path` for HTTP. */
   target: string;
   /** Most repeats under one parent in this request. */
@@ -267,7 +269,7 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
       byChild: {},
     };
     const cover = new Map<string, [number, number][]>();
-    const groups = new Map<string, { kind: 'db' | 'http'; spanKey: string; target: string; count: number; timeUs: number }>();
+    const groups = new Map<string, { kind: 'db' | 'http'; spanKey: string; parentKey: string; target: string; count: number; timeUs: number }>();
     for (const m of members) {
       const sp = m.span;
       if (!cover.has(m.key)) {
@@ -284,7 +286,7 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
       if (target !== undefined) {
         const kind = stmt !== undefined ? 'db' : 'http';
         const g = `${kind}\u0000${sp.parentSpanId ?? ''}\u0000${target}`;
-        const e = groups.get(g) ?? { kind, spanKey: m.key, target, count: 0, timeUs: 0 };
+        const e = groups.get(g) ?? { kind, spanKey: m.key, parentKey: m.parent?.key ?? '', target, count: 0, timeUs: 0 };
         e.count++;
         e.timeUs += sp.endUs - sp.startUs;
         groups.set(g, e);
@@ -298,7 +300,7 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
       const id = `${g.kind}\u0000${g.target}`;
       const cur = best.get(id);
       if (!cur || g.count > cur.repeats || (g.count === cur.repeats && g.timeUs > cur.timeUs)) {
-        best.set(id, { kind: g.kind, spanKey: g.spanKey, target: g.target, repeats: g.count, timeUs: g.timeUs });
+        best.set(id, { kind: g.kind, spanKey: g.spanKey, parentKey: g.parentKey, target: g.target, repeats: g.count, timeUs: g.timeUs });
       }
     }
     seg.repeats = [...best.values()].filter((r) => r.repeats >= 2).sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.kind < b.kind ? -1 : 1));

@@ -25,6 +25,8 @@ describe('insights/patterns', () => {
       assert.equal(ep.figures.repeatsMedian, 5);
       assert.equal(ep.figures.tracesAffected, 10);
       assert.equal(ep.figures.traceShare, 0.1);
+      assert.equal(ep.figures.parentCodeObject, 'span:shop:app:loadOrders');
+      assert.equal(ep.figures.spanCodeObject, DB);
       assert.equal(ep.status, 'active');
       assert.equal(ep.scope, 'endpoint');
       assert.ok(ep.sampleTraceIds.slowest && ep.sampleTraceIds.median);
@@ -107,7 +109,7 @@ describe('insights/patterns', () => {
       const { insights } = evaluate(plantBottleneck(100, 21, 0.41));
       assert.deepEqual(warnings(insights), [`bottleneck ${SPAN}`]);
       const b = ofType(insights, 'bottleneck')[0];
-      assert.deepEqual(b.figures.endpoints, ['endpoint:shop:POST /token']);
+      assert.deepEqual(b.figures.endpointCodeObjects, ['endpoint:shop:POST /token']);
       assert.equal(b.figures.requestsSlowedShare, 0.21);
       assert.equal(b.figures.avgDurationWhenBottleneckMs, 41);
       assert.equal(b.title, 'Bottleneck: 10% of POST /token');

@@ -82,24 +82,26 @@ describe('insights end to end: a service instrumented with the real OpenTelemetr
       assert.equal(i.figures.statement, 'SELECT name, price FROM products WHERE id = ?');
       assert.equal(i.figures.repeatsMedian, 8);
       assert.equal(i.status, 'active');
+      // The queries repeat right under the HTTP server span of the endpoint.
+      assert.equal(i.figures.parentCodeObject, 'span:shop-e2e:@opentelemetry/instrumentation-http:GET /orders/:id/items');
     }
 
     // The planted slow path is the bottleneck of its endpoint. On a loaded machine the N+1's queries
     // may also cover > 40 % of their endpoint (that is the N+1's cost): allowed, on that endpoint only.
     const bottleneck = insights.filter((i) => i.type === 'bottleneck');
-    const described = JSON.stringify(bottleneck.map((i) => [i.codeObject, i.figures.endpoints]));
+    const described = JSON.stringify(bottleneck.map((i) => [i.codeObject, i.figures.endpointCodeObjects]));
     const report = bottleneck.find((i) => i.codeObject === 'span:shop-e2e:sample-service:buildReport');
     assert.ok(report, described);
-    assert.deepEqual(report.figures.endpoints, ['endpoint:shop-e2e:GET /reports/slow']);
+    assert.deepEqual(report.figures.endpointCodeObjects, ['endpoint:shop-e2e:GET /reports/slow']);
     assert.ok((report.figures.shareP50 as number) > 0.8);
     for (const i of bottleneck.filter((b) => b !== report)) {
       assert.ok(i.codeObject.startsWith('span:shop-e2e:@opentelemetry/instrumentation-pg:'), described);
-      assert.deepEqual(i.figures.endpoints, ['endpoint:shop-e2e:GET /orders/:id/items'], described);
+      assert.deepEqual(i.figures.endpointCodeObjects, ['endpoint:shop-e2e:GET /orders/:id/items'], described);
     }
 
     const clean = ['GET /users/:id', 'GET /health'];
     for (const i of [...nPlusOne, ...bottleneck]) {
-      const where = [i.codeObject, ...((i.figures.endpoints as string[] | undefined) ?? [])].join(' ');
+      const where = [i.codeObject, ...((i.figures.endpointCodeObjects as string[] | undefined) ?? [])].join(' ');
       assert.ok(!clean.some((c) => where.includes(c)), `${i.type} on a clean endpoint: ${where}`);
     }
   });
