@@ -114,7 +114,11 @@ function changeDraft(
     type: 'durationChange',
     codeObject: key,
     severity: !slower ? 'info' : mag >= 0.5 ? 'high' : mag >= 0.25 ? 'medium' : 'low',
-    title: `${slower ? 'Slower' : 'Faster'}: p50 ${fmtMs(base.durationMs.p50)} → ${fmtMs(recent.durationMs.p50)} (${pct(d50)})`,
+    // The title names the percentile that moved most (the one that raised the insight).
+    title:
+      Math.abs(d50) >= Math.abs(d95)
+        ? `${slower ? 'Slower' : 'Faster'}: p50 ${fmtMs(base.durationMs.p50)} → ${fmtMs(recent.durationMs.p50)} (${pct(d50)})`
+        : `${slower ? 'Slower' : 'Faster'}: p95 ${fmtMs(base.durationMs.p95)} → ${fmtMs(recent.durationMs.p95)} (${pct(d95)})`,
     detail:
       `${displayName(key)} (${sides.label}): p50 ${fmtMs(base.durationMs.p50)} → ${fmtMs(recent.durationMs.p50)} (${pct(d50)}), ` +
       `p95 ${fmtMs(base.durationMs.p95)} → ${fmtMs(recent.durationMs.p95)} (${pct(d95)}); ` +
