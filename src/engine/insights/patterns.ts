@@ -40,7 +40,8 @@ function repeatInsights(ctx: AnalysisContext, kind: 'db' | 'http'): InsightDraft
       const reqShare = list.map((h) => (h.seg.durUs > 0 ? h.rep.timeUs / h.seg.durUs : 0));
       const medRepeats = median(repeats);
       const spanKey = mostCommon(list.map((h) => h.rep.spanKey));
-      const severity = share >= 0.5 || medRepeats >= 20 ? 'high' : 'medium';
+      // In most requests and many repeats: the most actionable finding of the request, first in the editor.
+      const severity = share >= 0.5 && medRepeats >= 10 ? 'critical' : share >= 0.5 || medRepeats >= 20 ? 'high' : 'medium';
       const figures = {
         statement: target,
         repeatsMedian: medRepeats,
@@ -84,7 +85,7 @@ function repeatInsights(ctx: AnalysisContext, kind: 'db' | 'http'): InsightDraft
         type,
         codeObject: e.spanKey,
         discriminator: e.target,
-        severity: medRepeats >= 20 ? 'high' : 'medium',
+        severity: medRepeats >= 10 && e.hits.length >= ctx.config.minTracesForActive ? 'critical' : medRepeats >= 20 ? 'high' : 'medium',
         title: `${kind === 'db' ? 'N+1 queries' : 'Chatty API'} (${medRepeats}×)`,
         detail: `\`${e.target}\` runs ${medRepeats}× per request (max ${Math.max(...repeats)}) in ${e.endpoints.map(displayName).join(', ')}.`,
         figures: {
