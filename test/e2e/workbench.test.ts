@@ -60,9 +60,7 @@ describe('SpanLens in the VS Code workbench, with recorded traces in the engine'
     await ui.workbench.openFile(NPLUS1.file);
     const figures = await ui.workbench.waitForCodeLens(/p95 \d/);
     assert.match(figures, /p95 \d+(\.\d+)? ?(ms|s|µs) · [\d.]+% errors · [\d.]+\/min/);
-    if (ui.session.insightTypes.includes('nPlusOne')) {
-      assert.match(await ui.workbench.waitForCodeLens(/N\+1/), /N\+1 queries/);
-    }
+    assert.match(await ui.workbench.waitForCodeLens(/N\+1/), /N\+1 queries/);
     await ui.workbench.screenshot('codelens');
   });
 
@@ -70,9 +68,7 @@ describe('SpanLens in the VS Code workbench, with recorded traces in the engine'
     const text = await ui.workbench.hoverWord(NPLUS1.name, /p95/);
     assert.match(text, /p50\s*p95\s*p99\s*errors\s*calls/);
     assert.match(text, /OrderRepository\.list_orders/);
-    if (ui.session.insightTypes.includes('nPlusOne')) {
-      assert.match(text, /N\+1/);
-    }
+    assert.match(text, /N\+1/);
     await ui.workbench.screenshot('hover');
     await ui.workbench.moveMouseAway();
   });
@@ -83,9 +79,7 @@ describe('SpanLens in the VS Code workbench, with recorded traces in the engine'
     assert.match(await ui.workbench.webviewText('#figures', /p95/), /\d/);
     await ui.workbench.webviewText('#histogram', /Duration distribution/);
     await ui.workbench.webviewText('#waterfall', /Exemplar traces/);
-    if (ui.session.insightTypes.includes('nPlusOne')) {
-      assert.match(await ui.workbench.webviewText('.card', /N\+1/), /N\+1 queries/);
-    }
+    assert.match(await ui.workbench.webviewText('.card', /N\+1/), /N\+1 queries/);
     await ui.workbench.screenshot('insights-panel');
     await ui.workbench.webview().locator('#waterfall').scrollIntoViewIfNeeded();
     await ui.workbench.screenshot('insights-waterfall');

@@ -126,6 +126,24 @@ export async function raisedInsightTypes(engine: RunningEngine): Promise<string[
   return [...new Set(insights.map((i) => i.type))].sort();
 }
 
+/**
+ * Waits until the engine has raised every insight type the recorded traces plant. Pattern insights (N+1)
+ * come from assembled traces, which the assembler hands on only once they are quiet, so they lag storage.
+ */
+export async function waitForInsightTypes(engine: RunningEngine, wanted: string[], timeoutMs = 60_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const types = await raisedInsightTypes(engine);
+    if (wanted.every((t) => types.includes(t))) {
+      return types;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`the engine did not raise ${wanted.filter((t) => !types.includes(t)).join(', ')} within ${timeoutMs / 1000} s (raised: ${types.join(', ') || 'none'})`);
+    }
+    await sleep(500);
+  }
+}
+
 function listFiles(p: string): string[] {
   if (!statSync(p).isDirectory()) {
     return [p];
