@@ -7,6 +7,7 @@
  * arrive in time. Nothing a client sends can crash it: every failure is answered and logged.
  */
 import * as http from 'node:http';
+import type * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
 import { MAX_OTLP_BODY_BYTES, OTLP_TRACES_PATH } from '../../shared/constants';
@@ -152,6 +153,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, sink:
       // Stop the rest of the body politely: drain what is in flight, then close.
       e.headers.Connection = 'close';
       req.resume();
+      lingerOnClose(req.socket);
     }
     send(res, e.status, replyEncoding, encodeRpcStatus(replyEncoding, e.grpcCode, e.message), e.headers);
   } finally {
@@ -284,6 +286,22 @@ function answer(res: http.ServerResponse, encoding: OtlpEncoding, outcome: Expor
       sendRetry(res, 503, encoding, GrpcCode.UNAVAILABLE, outcome.message, outcome.retryAfterSeconds);
       return;
   }
+}
+
+/**
+ * Lingering close for answers sent while the client is still uploading (413/503). Node closes a
+ * `Connection: close` socket as soon as the answer is written; closing with unread request bytes makes
+ * the kernel send a reset, which can destroy the answer before the client has read it. Instead: send
+ * FIN after the answer, keep discarding what still arrives, and close for good after a short grace.
+ */
+function lingerOnClose(socket: net.Socket): void {
+  const lingering = socket as net.Socket & { destroySoon?: () => void };
+  lingering.destroySoon = () => {
+    socket.end();
+    socket.on('data', () => undefined);
+    socket.resume();
+    setTimeout(() => socket.destroy(), 2_000).unref();
+  };
 }
 
 function sendRetry(res: http.ServerResponse, status: number, encoding: OtlpEncoding, code: number, message: string, retryAfterSeconds: number): void {
