@@ -206,6 +206,31 @@ export function plantBottleneck(n: number, affected: number, shareOfRequest: num
   );
 }
 
+/**
+ * An Express-style request: the server span, a framework `request handler` span around nearly all of
+ * it, a `priceCart` function inside that, and under it one HTTP client call covering `innerShare` of the
+ * request, or with `steps` that many distinct functions (`step0`…) sharing it equally. `entry`: a second
+ * SERVER span of the same service wraps the handler (an ASGI/FastAPI-style inner server span).
+ */
+export function plantWrappedBottleneck(n: number, innerShare: number, o: SeriesOptions & { steps?: number; entry?: boolean } = {}): AssembledTrace[] {
+  return traces(
+    n,
+    (tb) => {
+      const root = tb.server('POST', '/checkout', { durMs: 100 });
+      const outer = o.entry ? root.child('POST /checkout', { kind: SpanKind.SERVER, scope: 'asgi', atMs: 0.5, durMs: 99, attributes: { 'http.request.method': 'POST', 'http.route': '/checkout' } }) : root;
+      const handler = outer.child('request handler - /checkout', { scope: '@opentelemetry/instrumentation-express', atMs: 0.5, durMs: 98 });
+      const price = handler.child('priceCart', { atMs: 0.5, durMs: 97 });
+      if (o.steps === undefined) {
+        price.httpCall('GET', 'http://pricing.internal/prices', { atMs: 1, durMs: innerShare * 100 });
+      }
+      for (let j = 0; j < (o.steps ?? 0); j++) {
+        price.child(`step${j}`, { atMs: 1 + (j * 90) / o.steps!, durMs: (innerShare * 100) / o.steps! });
+      }
+    },
+    o,
+  );
+}
+
 /** Deterministic pseudo-random numbers (mulberry32) for reproducible samples. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;

@@ -15,13 +15,23 @@ interface BottleneckHit {
   shares: number[];
 }
 
+/**
+ * Whether `key` holds the share of segment `s` itself: its spans (with children) cover more than
+ * `minShare` of the request and no other code object under them does too. A span that merely wraps
+ * the one that takes the time (a framework's request handler, a function around a slow query) is not
+ * the bottleneck: the deepest span holding the share is. Entry spans are not in `coverUs` at all.
+ */
+function holdsShare(s: SegmentFacts, key: string, minShare: number): boolean {
+  return s.durUs > 0 && (s.coverUs[key] ?? 0) / s.durUs > minShare && (s.innerUs?.[key] ?? 0) / s.durUs <= minShare;
+}
+
 export function bottleneck(ctx: AnalysisContext): InsightDraft[] {
   const cfg = ctx.config.bottleneck;
   const bySpan = new Map<string, BottleneckHit[]>();
   for (const [endpoint, segs] of ctx.segmentsByEndpoint) {
     const keys = new Set(segs.flatMap((s) => Object.keys(s.coverUs)));
     for (const key of keys) {
-      const slowed = segs.filter((s) => s.durUs > 0 && (s.coverUs[key] ?? 0) / s.durUs > cfg.minShare);
+      const slowed = segs.filter((s) => holdsShare(s, key, cfg.minShare));
       if (slowed.length === 0 || slowed.length / segs.length < cfg.minRequestShare) {
         continue;
       }

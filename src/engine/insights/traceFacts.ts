@@ -53,8 +53,17 @@ export interface SegmentFacts {
   error: boolean;
   dbCount: number;
   repeats: RepeatFact[];
-  /** Span code object → time covered by its spans (with children), µs, clipped to the root. */
+  /**
+   * Span code object → time covered by its spans (with children), µs, clipped to the root. Entry
+   * spans (SERVER/CONSUMER) inside the segment are left out: they are the request itself, seen by
+   * another layer.
+   */
   coverUs: Record<string, number>;
+  /**
+   * Span code object → the largest `coverUs` of another code object under its spans (µs): a span
+   * whose descendant holds the share merely wraps it (absent in facts saved by older versions).
+   */
+  innerUs?: Record<string, number>;
   /** Exclusive time by kind (µs). */
   byKind: Record<BreakdownKind, number>;
   /** Direct children of the root by span code object → covered time (µs). */
@@ -270,12 +279,25 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
     };
     const cover = new Map<string, [number, number][]>();
     const groups = new Map<string, { kind: 'db' | 'http'; spanKey: string; parentKey: string; target: string; count: number; timeUs: number }>();
+    const inner = new Map<string, Set<string>>();
     for (const m of members) {
       const sp = m.span;
-      if (!cover.has(m.key)) {
-        cover.set(m.key, []);
+      if (!isSegmentRootKind(sp)) {
+        if (!cover.has(m.key)) {
+          cover.set(m.key, []);
+        }
+        cover.get(m.key)!.push([sp.startUs, sp.endUs]);
+        // Every code object above this span (below the root) wraps this one.
+        const seen = new Set<Node>();
+        for (let a = m.parent; a && a !== root && !seen.has(a); a = a.parent) {
+          seen.add(a);
+          if (a.key !== m.key) {
+            const set = inner.get(a.key) ?? new Set<string>();
+            set.add(m.key);
+            inner.set(a.key, set);
+          }
+        }
       }
-      cover.get(m.key)!.push([sp.startUs, sp.endUs]);
       const sys = dbSystem(sp);
       if (sys) {
         seg.dbCount++;
@@ -294,6 +316,14 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
     }
     for (const [key, ivs] of cover) {
       seg.coverUs[key] = unionLength(ivs, lo, hi);
+    }
+    seg.innerUs = {};
+    for (const [key, below] of inner) {
+      let most = 0;
+      for (const d of below) {
+        most = Math.max(most, seg.coverUs[d] ?? 0);
+      }
+      seg.innerUs[key] = most;
     }
     const best = new Map<string, RepeatFact>();
     for (const g of groups.values()) {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { normalizeStatement } from '../../../src/engine/insights/spanFacts';
-import { plantBottleneck, plantNPlusOne, spread, traces } from '../../support/traceBuilder';
+import { plantBottleneck, plantNPlusOne, plantWrappedBottleneck, spread, traces } from '../../support/traceBuilder';
 import { evaluate, ofType, warnings } from './helpers';
 
 const DB = 'span:shop:@opentelemetry/instrumentation-pg:SELECT app';
@@ -119,6 +119,27 @@ describe('insights/patterns', () => {
     });
     it('does not raise in 19 % of requests (near miss)', () => {
       assert.deepEqual(warnings(evaluate(plantBottleneck(100, 19, 0.45)).insights), []);
+    });
+    describe('wrappers and entry spans', () => {
+      const HANDLER = 'span:shop:@opentelemetry/instrumentation-express:request handler - /checkout';
+      const PRICE = 'span:shop:app:priceCart';
+      const CALL = 'span:shop:@opentelemetry/instrumentation-http:GET';
+      it('raises on the deepest span holding the share, not on the handler and function around it', () => {
+        const { insights } = evaluate(plantWrappedBottleneck(20, 0.41));
+        assert.deepEqual(warnings(insights), [`bottleneck ${CALL}`]);
+        assert.equal(ofType(insights, 'bottleneck')[0].figures.shareP50, 0.41);
+      });
+      it('raises on the function when the calls under it hold 39 % (near miss for the calls), not on the handler', () => {
+        assert.deepEqual(warnings(evaluate(plantWrappedBottleneck(20, 0.39)).insights), [`bottleneck ${PRICE}`]);
+      });
+      it('raises on the function whose time is spread over many steps, none holding 40 %', () => {
+        assert.deepEqual(warnings(evaluate(plantWrappedBottleneck(20, 0.9, { steps: 6 })).insights), [`bottleneck ${PRICE}`]);
+      });
+      it('never raises on an entry span inside the request (a second SERVER span of the same service)', () => {
+        const { insights } = evaluate(plantWrappedBottleneck(20, 0.41, { entry: true }));
+        assert.deepEqual(warnings(insights), [`bottleneck ${CALL}`]);
+        assert.ok(!warnings(insights).includes(`bottleneck ${HANDLER}`));
+      });
     });
     it('spreads affected requests evenly', () => {
       assert.equal(Array.from({ length: 100 }, (_, i) => spread(i, 100, 21)).filter(Boolean).length, 21);
