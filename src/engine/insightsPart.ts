@@ -1,8 +1,12 @@
 /**
  * Wires the insights engine (src/engine/insights) into the engine process: it observes assembled
  * traces, reads the store's aggregates, saves its state with each checkpoint, and answers the API's
- * insights and compare routes. Evaluation is cached and repeated when new traces came in (or at
- * most every few seconds, as aggregates move too).
+ * insights and compare routes.
+ *
+ * Evaluation never runs on a request: it runs in the background (insightsLoop.ts) in slices of a few
+ * milliseconds, after new traces came in and every minute, and the API answers from the last result,
+ * indexed by code object. A caller that needs results that include everything observed so far asks
+ * for `fresh` and waits for the next evaluation.
  */
 import type { Insight } from '../shared/api';
 import { insightCodeObjects, severityRank } from '../shared/api';
@@ -12,65 +16,99 @@ import type { EngineConfig } from './config';
 import { compareWithEngine } from './insights/compare';
 import { resolveInsightConfig } from './insights/config';
 import { InsightEngine, SNAPSHOT_VERSION } from './insights/engine';
+import { EvaluationLoop, SLICE_MS } from './insightsLoop';
 import type { Logger } from './logger';
-import type { AggregateReader } from './model';
+import type { AggregateReader, AssembledTrace, TraceObserver } from './model';
 import type { CheckpointParticipant } from './store/spanStore';
-
-const MAX_AGE_MS = 5000;
 
 export interface InsightsPart {
   engine: InsightEngine;
   provider: InsightProvider;
-  observer: InsightEngine;
+  observer: TraceObserver;
   participant: CheckpointParticipant;
+  /** The background evaluation (its `fresh()` waits for results that include every observed trace). */
+  loop: EvaluationLoop;
   reset(): void;
 }
 
-export function createInsightsPart(store: AggregateReader, config: EngineConfig, log: Logger): InsightsPart {
-  const insightConfig = resolveInsightConfig(config.sections.insights ?? {});
-  const engine = new InsightEngine(insightConfig);
-  let evaluatedVersion = -1;
-  let evaluatedAt = 0;
-  let current: Insight[] = [];
-  const latest = (now: number): Insight[] => {
-    if (engine.version !== evaluatedVersion || now - evaluatedAt > MAX_AGE_MS) {
-      current = engine.evaluate(store, now);
-      evaluatedVersion = engine.version;
-      evaluatedAt = now;
-      for (const f of engine.lastFailures) {
-        log.warn(`analyzer ${f.type} failed: ${f.message}`);
+/** The last result with each insight listed under every code object it is about. */
+class InsightIndex {
+  private readonly byKey = new Map<string, number[]>();
+
+  constructor(readonly all: readonly Insight[]) {
+    all.forEach((i, n) => {
+      for (const k of insightCodeObjects(i)) {
+        const list = this.byKey.get(k);
+        if (list) {
+          list.push(n);
+        } else {
+          this.byKey.set(k, [n]);
+        }
+      }
+    });
+  }
+
+  /** The insights about any of `keys`, in the order of the whole list. */
+  about(keys: Iterable<string>): Insight[] {
+    const hits = new Set<number>();
+    for (const k of keys) {
+      for (const n of this.byKey.get(k) ?? []) {
+        hits.add(n);
       }
     }
-    return current;
+    return [...hits].sort((a, b) => a - b).map((n) => this.all[n]);
+  }
+}
+
+export function createInsightsPart(store: AggregateReader, config: EngineConfig, log: Logger): InsightsPart {
+  const engine = new InsightEngine(resolveInsightConfig(config.sections.insights ?? {}));
+  let index = new InsightIndex([]);
+  const loop = new EvaluationLoop(engine, store, log, (list) => (index = new InsightIndex(list)));
+
+  const select = (list: readonly Insight[], q: InsightQuery, from: InsightIndex | undefined): Insight[] => {
+    const idx = from ?? new InsightIndex(list);
+    let out: Insight[] = [...list];
+    if (q.keys) {
+      out = idx.about(q.keys);
+    }
+    if (q.file) {
+      const inFile = new Set(idx.about(codeObjectsForFile(store.codeObjects(), q.file).map((c) => c.id)));
+      out = out.filter((i) => inFile.has(i));
+    }
+    if (q.minSeverity) {
+      const max = severityRank(q.minSeverity);
+      out = out.filter((i) => severityRank(i.severity) <= max);
+    }
+    return q.limit ? out.slice(0, q.limit) : out;
   };
 
   const provider: InsightProvider = {
-    insights(q: InsightQuery): Insight[] {
-      const now = Date.now();
-      let list = q.window?.runId !== undefined ? engine.evaluateRun(store, q.window.runId, now) : latest(now);
-      if (q.keys) {
-        const keys = new Set(q.keys);
-        list = list.filter((i) => insightCodeObjects(i).some((k) => keys.has(k)));
+    insights(q: InsightQuery): Insight[] | Promise<Insight[]> {
+      if (q.window?.runId !== undefined) {
+        return engine.evaluateRunSliced(store, q.window.runId, Date.now(), SLICE_MS).then((list) => select(list, q, undefined));
       }
-      if (q.file) {
-        const keys = new Set(codeObjectsForFile(store.codeObjects(), q.file).map((c) => c.id));
-        list = list.filter((i) => insightCodeObjects(i).some((k) => keys.has(k)));
+      if (q.fresh) {
+        return loop.fresh().then(() => select(index.all, q, index));
       }
-      if (q.minSeverity) {
-        const max = severityRank(q.minSeverity);
-        list = list.filter((i) => severityRank(i.severity) <= max);
-      }
-      return q.limit ? list.slice(0, q.limit) : list;
+      return select(index.all, q, index);
     },
     compare(baseline, candidate) {
       return compareWithEngine(engine, store, baseline, candidate, Date.now()).comparison;
     },
   };
 
+  const observer: TraceObserver = {
+    observeTrace(trace: AssembledTrace): void {
+      engine.observeTrace(trace);
+      loop.changed();
+    },
+  };
+
   return {
     engine,
     provider,
-    observer: engine,
+    observer,
+    loop,
     participant: {
       name: 'insights',
       snapshot: () => engine.snapshot(),
@@ -78,11 +116,14 @@ export function createInsightsPart(store: AggregateReader, config: EngineConfig,
         if (!engine.restore(d)) {
           log.warn('saved insights state is from another version: starting empty');
         }
+        index = new InsightIndex(engine.insights());
+        loop.changed();
       },
     },
     reset: () => {
       engine.restore({ version: SNAPSHOT_VERSION, traces: [], insights: [] });
-      evaluatedVersion = -1;
+      index = new InsightIndex([]);
+      loop.changed();
     },
   };
 }

@@ -226,7 +226,7 @@ export interface LookupResponse {
   codeObjects: CodeObject[];
 }
 
-/** `GET /api/v1/insights?keys=a,b&file=&minSeverity=&limit=` */
+/** `GET /api/v1/insights?keys=a,b&file=&minSeverity=&limit=&run=&fresh=1` */
 export interface InsightsResponse {
   insights: Insight[];
 }

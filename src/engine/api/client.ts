@@ -106,8 +106,10 @@ export class EngineApiClient {
   codeObjectStats(id: string, query: { from?: number; to?: number; run?: string } = {}): Promise<CodeObjectStats> {
     return this.call('GET', ApiRoutes.codeObjectStats(id), { query });
   }
-  insights(query: { keys?: string[]; file?: string; minSeverity?: string; limit?: number; run?: string } = {}): Promise<InsightsResponse> {
-    return this.call('GET', ApiRoutes.insights, { query });
+  /** `fresh`: wait for the engine's next evaluation, so every trace it has observed counts. */
+  insights(query: { keys?: string[]; file?: string; minSeverity?: string; limit?: number; run?: string; fresh?: boolean } = {}): Promise<InsightsResponse> {
+    const { fresh, ...rest } = query;
+    return this.call('GET', ApiRoutes.insights, { query: fresh ? { ...rest, fresh: 1 } : rest });
   }
   trace(traceId: string): Promise<TraceResponse> {
     return this.call('GET', ApiRoutes.trace(traceId));

@@ -31,7 +31,7 @@ import { newImportRun } from '../store/runs';
 import { basicInsights } from './basicInsights';
 import type { Route } from './http';
 import { ApiFailure, badRequest, notFound } from './http';
-import { objectBody, optInt, optList, optSeverity, optString, stringArray, windowOf } from './validate';
+import { objectBody, optFlag, optInt, optList, optSeverity, optString, stringArray, windowOf } from './validate';
 
 export interface InsightQuery {
   keys?: string[];
@@ -39,11 +39,14 @@ export interface InsightQuery {
   minSeverity?: Severity;
   limit?: number;
   window?: StatsWindow;
+  /** Wait for an evaluation that includes every trace observed so far (else: the last result). */
+  fresh?: boolean;
 }
 
 /** What the insights engine offers the API (wired in server.ts once it exists). */
 export interface InsightProvider {
-  insights(q: InsightQuery): Insight[];
+  /** From the last background evaluation, or a promise when the query needs one (`fresh`, a run). */
+  insights(q: InsightQuery): Insight[] | Promise<Insight[]>;
   compare?(baseline: string, candidate: string): CompareResponse | undefined;
 }
 
@@ -199,7 +202,7 @@ export function buildRoutes(ctx: ApiContext): Route[] {
     return s;
   };
 
-  const insights = ({ query }: { query: URLSearchParams }): InsightsResponse => {
+  const insights = async ({ query }: { query: URLSearchParams }): Promise<InsightsResponse> => {
     const keys = optList(query, 'keys');
     const file = optString(query, 'file');
     const minSeverity = optSeverity(query, 'minSeverity');
@@ -220,7 +223,10 @@ export function buildRoutes(ctx: ApiContext): Route[] {
       if (limit) {
         q.limit = limit;
       }
-      list = ctx.insights.insights(q);
+      if (optFlag(query, 'fresh')) {
+        q.fresh = true;
+      }
+      list = await ctx.insights.insights(q);
     } else {
       let cos = store.codeObjects();
       if (keys) {

@@ -42,6 +42,18 @@ export function optList(q: URLSearchParams, name: string, maxItems = 1000): stri
   return all;
 }
 
+/** `name=1|true` → true, `name=0|false` or absent → false. */
+export function optFlag(q: URLSearchParams, name: string): boolean {
+  const v = q.get(name);
+  if (v === null || v === '' || v === '0' || v === 'false') {
+    return false;
+  }
+  if (v === '1' || v === 'true') {
+    return true;
+  }
+  throw badRequest(`'${name}' must be 1, true, 0 or false, got '${v}'`);
+}
+
 export function optSeverity(q: URLSearchParams, name: string): Severity | undefined {
   const v = optString(q, name);
   if (v === undefined) {

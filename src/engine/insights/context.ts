@@ -6,21 +6,21 @@ import type { AggregateReader } from '../model';
 import type { InsightConfig } from './config';
 import type { InsightDraft } from './draft';
 import { pickSamples } from './draft';
+import { runToEnd } from './slices';
 import type { CodeObject, CodeObjectStats } from '../../shared/api';
 import type { Execution, ExceptionFact, ProducerFact, SegmentFacts, StatementFact, TraceFacts } from './traceFacts';
 
-function group<T>(items: Iterable<T>, key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
-    if (list) {
-      list.push(it);
-    } else {
-      m.set(k, [it]);
-    }
-  }
-  return m;
+/** Traces grouped between two yields of a sliced evaluation. */
+const CHUNK = 100;
+
+/** The groupings every evaluation builds once and the analyzers share. */
+interface Built {
+  seg: Map<string, SegmentFacts[]>;
+  exec: Map<string, Execution[]>;
+  stmt: Map<string, StatementFact[]>;
+  exc: Map<string, ExceptionFact[]>;
+  flows: Map<string, Map<string, number>>;
+  coStats: CodeObjectStats[];
 }
 
 export class AnalysisContext {
@@ -43,48 +43,78 @@ export class AnalysisContext {
 
   /** Endpoint key → its segments (one per request). */
   get segmentsByEndpoint(): Map<string, SegmentFacts[]> {
-    return this.memo('seg', () => group(this.facts.flatMap((f) => f.segments), (s) => s.endpoint));
+    return this.built('seg');
   }
 
   /** Code-object key → its executions. */
   get executionsByKey(): Map<string, Execution[]> {
-    return this.memo('exec', () => group(this.facts.flatMap((f) => f.executions), (e) => e.key));
+    return this.built('exec');
   }
 
   get statementsByGroup(): Map<string, StatementFact[]> {
-    return this.memo('stmt', () => group(this.facts.flatMap((f) => f.statements), (s) => s.group));
+    return this.built('stmt');
   }
 
   /** Span key → (flow → number of traces with it). */
   get flowsByKey(): Map<string, Map<string, number>> {
-    return this.memo('flows', () => {
-      const m = new Map<string, Map<string, number>>();
-      for (const f of this.facts) {
-        for (const [key, flow] of f.flows) {
-          const fm = m.get(key) ?? new Map<string, number>();
-          fm.set(flow, (fm.get(flow) ?? 0) + 1);
-          m.set(key, fm);
-        }
-      }
-      return m;
-    });
+    return this.built('flows');
   }
 
   /** Code-object key → exceptions that count for it. */
   get exceptionsByKey(): Map<string, ExceptionFact[]> {
-    return this.memo('exc', () => {
-      const m = new Map<string, ExceptionFact[]>();
-      for (const f of this.facts) {
-        for (const ex of f.exceptions) {
-          for (const k of ex.keys) {
-            const list = m.get(k) ?? [];
-            list.push(ex);
-            m.set(k, list);
+    return this.built('exc');
+  }
+
+  /** The shared groupings, each built by a generator that yields every CHUNK traces (see `prepare`). */
+  private builders(): { [K in keyof Built]: () => Generator<void, Built[K]> } {
+    return {
+      seg: () => this.grouped((f) => f.segments, (s) => s.endpoint),
+      exec: () => this.grouped((f) => f.executions, (e) => e.key),
+      stmt: () => this.grouped((f) => f.statements, (st) => st.group),
+      exc: () => this.grouped((f) => f.exceptions, (ex) => ex.keys),
+      flows: () => this.countFlows(),
+      coStats: () => this.readStats(),
+    };
+  }
+
+  private built<K extends keyof Built>(name: K): Built[K] {
+    return this.memo(name, () => runToEnd(this.builders()[name]()));
+  }
+
+  private *grouped<T>(items: (f: TraceFacts) => readonly T[], keys: (t: T) => string | readonly string[]): Generator<void, Map<string, T[]>> {
+    const m = new Map<string, T[]>();
+    for (let i = 0; i < this.facts.length; i++) {
+      if (i % CHUNK === CHUNK - 1) {
+        yield;
+      }
+      for (const it of items(this.facts[i])) {
+        const ks = keys(it);
+        for (const k of typeof ks === 'string' ? [ks] : ks) {
+          const list = m.get(k);
+          if (list) {
+            list.push(it);
+          } else {
+            m.set(k, [it]);
           }
         }
       }
-      return m;
-    });
+    }
+    return m;
+  }
+
+  private *countFlows(): Generator<void, Map<string, Map<string, number>>> {
+    const m = new Map<string, Map<string, number>>();
+    for (let i = 0; i < this.facts.length; i++) {
+      if (i % CHUNK === CHUNK - 1) {
+        yield;
+      }
+      for (const [key, flow] of this.facts[i].flows) {
+        const fm = m.get(key) ?? new Map<string, number>();
+        fm.set(flow, (fm.get(flow) ?? 0) + 1);
+        m.set(key, fm);
+      }
+    }
+    return m;
   }
 
   get factsByTrace(): Map<string, TraceFacts> {
@@ -102,19 +132,36 @@ export class AnalysisContext {
 
   /** Stats over all data of every span and endpoint code object (not functions), sorted by key. */
   get spanAndEndpointStats(): CodeObjectStats[] {
-    return this.memo('coStats', () => {
-      const out: CodeObjectStats[] = [];
-      for (const co of this.codeObjects) {
-        if (co.kind === 'function') {
-          continue;
-        }
-        const st = this.reader.stats(co.id);
-        if (st && st.count > 0) {
-          out.push(st);
-        }
+    return this.built('coStats');
+  }
+
+  private *readStats(): Generator<void, CodeObjectStats[]> {
+    const out: CodeObjectStats[] = [];
+    for (const co of this.codeObjects) {
+      yield;
+      if (co.kind === 'function') {
+        continue;
       }
-      return out.sort((a, b) => (a.codeObject.id < b.codeObject.id ? -1 : 1));
-    });
+      const st = this.reader.stats(co.id);
+      if (st && st.count > 0) {
+        out.push(st);
+      }
+    }
+    return out.sort((a, b) => (a.codeObject.id < b.codeObject.id ? -1 : 1));
+  }
+
+  /**
+   * Builds what the analyzers share (groupings of the kept traces, the store's stats) piece by piece,
+   * yielding in between, so a sliced evaluation never holds the event loop for all of it at once.
+   */
+  *prepare(): Generator<void, void> {
+    const builders = this.builders();
+    for (const name of Object.keys(builders) as (keyof Built)[]) {
+      yield;
+      if (!this.cache.has(name)) {
+        this.cache.set(name, yield* builders[name]());
+      }
+    }
   }
 
   /** Sample traces of a code object's executions (memoized: several analyzers show them). */
@@ -123,4 +170,8 @@ export class AnalysisContext {
   }
 }
 
-export type Analyzer = (ctx: AnalysisContext) => InsightDraft[];
+/** An analyzer that yields between code objects (see slices.ts); it returns its drafts at the end. */
+export type AnalyzerRun = Generator<void, InsightDraft[], void>;
+
+/** Plain analyzers return their drafts; the costly ones are generators that yield between code objects. */
+export type Analyzer = (ctx: AnalysisContext) => InsightDraft[] | AnalyzerRun;

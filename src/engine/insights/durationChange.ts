@@ -5,7 +5,7 @@
  */
 import type { CodeObjectStats, RunInfo } from '../../shared/api';
 import type { StatsWindow } from '../model';
-import type { AnalysisContext } from './context';
+import type { AnalysisContext, AnalyzerRun } from './context';
 import type { InsightDraft } from './draft';
 import { displayName, draft, fmtMs, pickSamples, round } from './draft';
 import { spanAndEndpointStats } from './latency';
@@ -55,11 +55,12 @@ function sidesFor(ctx: AnalysisContext, key: string, runs: RunInfo[]): Sides {
   };
 }
 
-export function durationChange(ctx: AnalysisContext): InsightDraft[] {
+export function* durationChange(ctx: AnalysisContext): AnalyzerRun {
   const cfg = ctx.config.durationChange;
   const runs = [...ctx.reader.runs()].sort((a, b) => a.firstSeen - b.firstSeen || (a.id < b.id ? -1 : 1));
   const out: InsightDraft[] = [];
   for (const all of spanAndEndpointStats(ctx)) {
+    yield;
     if (all.count < 2 * cfg.minSamples) {
       continue;
     }

@@ -10,10 +10,13 @@ import type { AggregateReader, AssembledTrace, StatsWindow, TraceObserver } from
 import { ANALYZERS, DESCRIPTIVE_TYPES } from './analyzers';
 import type { InsightConfig } from './config';
 import { DEFAULT_INSIGHT_CONFIG } from './config';
+import type { Analyzer } from './context';
 import { AnalysisContext } from './context';
 import type { InsightDraft } from './draft';
 import { neverReached } from './neverReached';
 import { RunScopedReader } from './runScope';
+import type { SliceStats } from './slices';
+import { runSliced, runToEnd } from './slices';
 import type { TraceFacts } from './traceFacts';
 import { extractTraceFacts } from './traceFacts';
 
@@ -71,21 +74,46 @@ export class InsightEngine implements TraceObserver {
     }
   }
 
-  /** Runs every analyzer; returns all current insights (most severe first) with their lifecycle. */
+  /** Runs every analyzer at once; returns all current insights (most severe first) with their lifecycle. */
   evaluate(reader: AggregateReader, now: number): Insight[] {
-    const facts = [...this.traces.values()].sort((a, b) => (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
-    const ctx = new AnalysisContext(this.config, reader, now, facts);
-    const drafts: InsightDraft[] = [];
-    this.lastFailures = [];
-    for (const [type, analyze] of Object.entries(ANALYZERS) as [InsightType, (c: AnalysisContext) => InsightDraft[]][]) {
-      try {
-        drafts.push(...analyze(ctx));
-      } catch (e) {
-        this.lastFailures.push({ type, message: e instanceof Error ? e.message : String(e) });
-      }
-    }
+    return runToEnd(this.evaluation(reader, now));
+  }
+
+  /**
+   * The same evaluation in slices of about `sliceMs` with the event loop free in between (see
+   * slices.ts): traces observed meanwhile count from the next evaluation on.
+   */
+  evaluateSliced(reader: AggregateReader, now: number, sliceMs: number, stats?: SliceStats): Promise<Insight[]> {
+    return runSliced(this.evaluation(reader, now), sliceMs, stats);
+  }
+
+  private *evaluation(reader: AggregateReader, now: number): Generator<void, Insight[], void> {
+    const failures: AnalyzerFailure[] = [];
+    const drafts = yield* this.drafts(new AnalysisContext(this.config, reader, now, this.sortedFacts()), failures);
+    this.lastFailures = failures;
     this.latest = this.applyLifecycle(drafts, now);
     return this.latest;
+  }
+
+  private sortedFacts(runId?: string): TraceFacts[] {
+    const all = [...this.traces.values()];
+    return (runId === undefined ? all : all.filter((f) => f.runId === runId)).sort((a, b) => (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
+  }
+
+  /** Every analyzer's drafts; an analyzer that throws is reported in `failures` and the others go on. */
+  private *drafts(ctx: AnalysisContext, failures: AnalyzerFailure[]): Generator<void, InsightDraft[], void> {
+    yield* ctx.prepare();
+    const drafts: InsightDraft[] = [];
+    for (const [type, analyze] of Object.entries(ANALYZERS) as [InsightType, Analyzer][]) {
+      try {
+        const r = analyze(ctx);
+        drafts.push(...(Array.isArray(r) ? r : yield* r));
+      } catch (e) {
+        failures.push({ type, message: e instanceof Error ? e.message : String(e) });
+      }
+      yield;
+    }
+    return drafts;
   }
 
   /**
@@ -93,19 +121,18 @@ export class InsightEngine implements TraceObserver {
    * comparison. Status is `active` or `evaluating` by the evidence.
    */
   evaluateRun(reader: AggregateReader, runId: string, now: number): Insight[] {
-    const facts = [...this.traces.values()].filter((f) => f.runId === runId).sort((a, b) => (a.traceId < b.traceId ? -1 : a.traceId > b.traceId ? 1 : 0));
-    const ctx = new AnalysisContext(this.config, new RunScopedReader(reader, runId), now, facts);
-    const out: Insight[] = [];
-    for (const analyze of Object.values(ANALYZERS)) {
-      try {
-        for (const { confirmed, ...d } of analyze(ctx)) {
-          out.push({ ...d, firstSeen: now, lastSeen: now, status: confirmed ? 'active' : 'evaluating' });
-        }
-      } catch {
-        // Reported by evaluate(); a run comparison goes on with the other analyzers.
-      }
-    }
-    return out.sort(compareInsights);
+    return runToEnd(this.runEvaluation(reader, runId, now));
+  }
+
+  /** `evaluateRun` in slices (see `evaluateSliced`). */
+  evaluateRunSliced(reader: AggregateReader, runId: string, now: number, sliceMs: number): Promise<Insight[]> {
+    return runSliced(this.runEvaluation(reader, runId, now), sliceMs);
+  }
+
+  private *runEvaluation(reader: AggregateReader, runId: string, now: number): Generator<void, Insight[], void> {
+    // Failures are reported by evaluate(); a run comparison goes on with the other analyzers.
+    const drafts = yield* this.drafts(new AnalysisContext(this.config, new RunScopedReader(reader, runId), now, this.sortedFacts(runId)), []);
+    return drafts.map(({ confirmed, ...d }): Insight => ({ ...d, firstSeen: now, lastSeen: now, status: confirmed ? 'active' : 'evaluating' })).sort(compareInsights);
   }
 
   /** Durations (ms) of a code object's executions in one run among the kept traces: raw samples for significance tests. */

@@ -3,7 +3,7 @@
  * `errorHotspot` (span, function, endpoint: a 0–100 score from frequency, recency, trend and the
  * share of errors that escaped to the endpoint; raised from `minScore`).
  */
-import type { AnalysisContext } from './context';
+import type { AnalysisContext, AnalyzerRun } from './context';
 import type { InsightDraft } from './draft';
 import { displayName, draft, fmtPct, pickSamples, round } from './draft';
 import type { ExceptionFact } from './traceFacts';
@@ -82,10 +82,11 @@ function topTypes(exs: ExceptionFact[]): [string, number][] {
   return [...c].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
 }
 
-export function errorHotspot(ctx: AnalysisContext): InsightDraft[] {
+export function* errorHotspot(ctx: AnalysisContext): AnalyzerRun {
   const cfg = ctx.config.errorHotspot;
   const out: InsightDraft[] = [];
   for (const key of keysWithErrors(ctx)) {
+    yield;
     const { calls, errors } = countsOf(ctx, key);
     const exs = ctx.exceptionsByKey.get(key) ?? [];
     const unhandled = exs.filter((e) => e.unhandled).length;
@@ -135,11 +136,12 @@ export function errorHotspot(ctx: AnalysisContext): InsightDraft[] {
   return out;
 }
 
-export function errors(ctx: AnalysisContext): InsightDraft[] {
+export function* errors(ctx: AnalysisContext): AnalyzerRun {
   const windowMs = ctx.config.errorHotspot.recentWindowMs;
   const split = ctx.now - windowMs;
   const out: InsightDraft[] = [];
   for (const [key, exs] of [...ctx.exceptionsByKey].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    yield;
     if (!key.startsWith('span:') && !key.startsWith('fn:')) {
       continue;
     }

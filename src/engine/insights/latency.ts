@@ -3,7 +3,7 @@
  * endpoints), `longTail` (p99 vs p50); and `slowQuery` from statement timings of the kept traces.
  */
 import type { CodeObjectStats } from '../../shared/api';
-import type { AnalysisContext } from './context';
+import type { AnalysisContext, AnalyzerRun } from './context';
 import type { InsightDraft } from './draft';
 import { displayName, draft, fmtMs, pickSamples, round } from './draft';
 import { DurationDigest } from './sketch';
@@ -14,11 +14,13 @@ export function spanAndEndpointStats(ctx: AnalysisContext): CodeObjectStats[] {
   return ctx.spanAndEndpointStats;
 }
 
-export function duration(ctx: AnalysisContext): InsightDraft[] {
-  return spanAndEndpointStats(ctx).map((st) => {
+export function* duration(ctx: AnalysisContext): AnalyzerRun {
+  const out: InsightDraft[] = [];
+  for (const st of spanAndEndpointStats(ctx)) {
+    yield;
     const d = st.durationMs;
     const spark = st.series.slice(-30).map((p) => round(p.p50Ms));
-    return draft({
+    out.push(draft({
       type: 'duration',
       codeObject: st.codeObject.id,
       severity: 'info',
@@ -38,8 +40,9 @@ export function duration(ctx: AnalysisContext): InsightDraft[] {
         trendP50Ms: spark,
       },
       sampleTraceIds: ctx.samplesOf(st.codeObject.id),
-    });
-  });
+    }));
+  }
+  return out;
 }
 
 export function slowEndpoint(ctx: AnalysisContext): InsightDraft[] {
@@ -99,10 +102,11 @@ export function longTail(ctx: AnalysisContext): InsightDraft[] {
   return out;
 }
 
-export function slowQuery(ctx: AnalysisContext): InsightDraft[] {
+export function* slowQuery(ctx: AnalysisContext): AnalyzerRun {
   const cfg = ctx.config.slowQuery;
   const out: InsightDraft[] = [];
   for (const [group, stmts] of [...ctx.statementsByGroup].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    yield;
     const byStatement = new Map<string, typeof stmts>();
     for (const s of stmts) {
       const list = byStatement.get(s.statement) ?? [];

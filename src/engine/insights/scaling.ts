@@ -4,7 +4,7 @@
  * top bucket's p50 against the concurrency-1 bucket and Spearman's ρ decide, and the knee is the
  * first bucket whose p50 reaches `kneeRatio` × the baseline.
  */
-import type { AnalysisContext } from './context';
+import type { AnalysisContext, AnalyzerRun } from './context';
 import type { InsightDraft } from './draft';
 import { displayName, draft, fmtMs, pickSamples, round } from './draft';
 import { mean, median, spearman } from './stats';
@@ -67,10 +67,11 @@ export function concurrencyAtStart(execs: readonly Execution[]): number[] {
   return conc;
 }
 
-export function scaling(ctx: AnalysisContext): InsightDraft[] {
+export function* scaling(ctx: AnalysisContext): AnalyzerRun {
   const cfg = ctx.config.scaling;
   const out: InsightDraft[] = [];
   for (const [key, execs] of [...ctx.executionsByKey].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    yield;
     if (key.startsWith('fn:') || execs.length < cfg.minBuckets * cfg.minBucketSamples) {
       continue;
     }

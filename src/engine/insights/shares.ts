@@ -2,7 +2,7 @@
  * Where an endpoint's time goes: `bottleneck` (a span that takes most of the request in many
  * requests) and `breakdown` (shares by child span and by kind, including the endpoint's self time).
  */
-import type { AnalysisContext } from './context';
+import type { AnalysisContext, AnalyzerRun } from './context';
 import type { InsightDraft } from './draft';
 import { displayName, draft, fmtMs, fmtPct, pickSamples, round } from './draft';
 import { mean, quantile } from './stats';
@@ -25,10 +25,11 @@ function holdsShare(s: SegmentFacts, key: string, minShare: number): boolean {
   return s.durUs > 0 && (s.coverUs[key] ?? 0) / s.durUs > minShare && (s.innerUs?.[key] ?? 0) / s.durUs <= minShare;
 }
 
-export function bottleneck(ctx: AnalysisContext): InsightDraft[] {
+export function* bottleneck(ctx: AnalysisContext): AnalyzerRun {
   const cfg = ctx.config.bottleneck;
   const bySpan = new Map<string, BottleneckHit[]>();
   for (const [endpoint, segs] of ctx.segmentsByEndpoint) {
+    yield;
     const keys = new Set(segs.flatMap((s) => Object.keys(s.coverUs)));
     for (const key of keys) {
       const slowed = segs.filter((s) => holdsShare(s, key, cfg.minShare));
@@ -78,9 +79,10 @@ export function bottleneck(ctx: AnalysisContext): InsightDraft[] {
 
 const KINDS: BreakdownKind[] = ['db', 'http', 'messaging', 'internal', 'self'];
 
-export function breakdown(ctx: AnalysisContext): InsightDraft[] {
+export function* breakdown(ctx: AnalysisContext): AnalyzerRun {
   const out: InsightDraft[] = [];
   for (const [endpoint, segs] of [...ctx.segmentsByEndpoint].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    yield;
     const timed = segs.filter((s) => s.durUs > 0);
     if (timed.length === 0) {
       continue;
@@ -96,10 +98,13 @@ export function breakdown(ctx: AnalysisContext): InsightDraft[] {
       }
     }
     const children = [...new Set(timed.flatMap((s) => Object.keys(s.byChild)))].sort();
-    const childShares = children
-      .map((c) => ({ c, p50: quantile(timed.map((s) => (s.byChild[c] ?? 0) / s.durUs), 0.5), p95: quantile(timed.map((s) => (s.byChild[c] ?? 0) / s.durUs), 0.95) }))
-      .sort((a, b) => b.p95 - a.p95 || (a.c < b.c ? -1 : 1))
-      .slice(0, 10);
+    const all: { c: string; p50: number; p95: number }[] = [];
+    for (const c of children) {
+      yield;
+      const shares = timed.map((s) => (s.byChild[c] ?? 0) / s.durUs);
+      all.push({ c, p50: quantile(shares, 0.5), p95: quantile(shares, 0.95) });
+    }
+    const childShares = all.sort((a, b) => b.p95 - a.p95 || (a.c < b.c ? -1 : 1)).slice(0, 10);
     figures.children = childShares.map((x) => x.c);
     figures.childShareP50 = childShares.map((x) => round(x.p50));
     figures.childShareP95 = childShares.map((x) => round(x.p95));

@@ -3,7 +3,7 @@
  * same kind of code object) and `callers` (the flows that reach a span, when there are several).
  */
 import type { CodeObjectStats } from '../../shared/api';
-import type { AnalysisContext } from './context';
+import type { AnalysisContext, AnalyzerRun } from './context';
 import type { InsightDraft } from './draft';
 import { displayName, draft, fmtPct, round } from './draft';
 import { spanAndEndpointStats } from './latency';
@@ -46,10 +46,11 @@ export function usage(ctx: AnalysisContext): InsightDraft[] {
   return out;
 }
 
-export function callers(ctx: AnalysisContext): InsightDraft[] {
+export function* callers(ctx: AnalysisContext): AnalyzerRun {
   const cfg = ctx.config.callers;
   const out: InsightDraft[] = [];
   for (const [key, flows] of [...ctx.flowsByKey].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    yield;
     if (flows.size < cfg.minFlows) {
       continue;
     }

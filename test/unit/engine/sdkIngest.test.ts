@@ -91,7 +91,7 @@ describe('engine process fed by the real OpenTelemetry JS SDK', function () {
     assert.ok(byFile.codeObjects.some((c) => c.id === fn.id));
     const byKey = await e.client.lookup({ keys: [codeObjects[0].id, 'span:none:none:none'] });
     assert.deepEqual(byKey.codeObjects.map((c) => c.id), [codeObjects[0].id]);
-    const ins = await e.client.insights({ keys: [codeObjects[0].id] });
+    const ins = await e.client.insights({ keys: [codeObjects[0].id], fresh: true });
     assert.ok(ins.insights.length > 0 && ins.insights.every((i) => insightCodeObjects(i).includes(codeObjects[0].id)));
     const trace = await e.client.trace(summary.traceIds[0]);
     assert.equal(trace.traceId, summary.traceIds[0]);
