@@ -25,6 +25,11 @@ export interface SpanLensConfig {
   hover: {
     enabled: boolean;
   };
+  /**
+   * Insight thresholds (`spanlens.insights.*`, nested by path as declared in package.json, e.g.
+   * `nPlusOne.minRepeats`): forwarded to the engine's config file (engineClient/insightSettings.ts).
+   */
+  insights: Record<string, unknown>;
 }
 
 const SECTION = 'spanlens';
@@ -48,6 +53,7 @@ export const configuration = {
         template: c.get('codeLens.template', 'p95 ${p95} · ${errorRate} errors · ${rate}/min'),
       },
       hover: { enabled: c.get('hover.enabled', true) },
+      insights: c.get<Record<string, unknown>>('insights') ?? {},
     };
   },
 

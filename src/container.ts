@@ -43,8 +43,9 @@ export class Container {
     }
     d.add(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        // Engine settings take effect by restarting the engine this window uses (when it runs).
-        if (configuration.changed(e, 'engine') && this.engine.status === 'running') {
+        // Engine settings and insight thresholds take effect by restarting the engine this window
+        // uses (when it runs): the restart writes them to its config file again.
+        if (configuration.changed(e, 'engine', 'insights') && this.engine.status === 'running') {
           void this.engine.restart().catch((err: Error) => this.logger.scoped('engine').error(err));
         }
       }),

@@ -8,6 +8,7 @@ import { Commands } from '../shared/constants';
 import type { EngineApi } from './apiClient';
 import type { EngineConnection, SupervisorStatus } from './engineSupervisor';
 import { EngineSupervisor, connectHost, terminate } from './engineSupervisor';
+import { declaredInsightSettings, engineConfigFile } from './insightSettings';
 
 const POLL_MS = 3_000;
 
@@ -109,14 +110,15 @@ export class EngineService implements vscode.Disposable {
   }
 
   /**
-   * Settings the engine reads from its config file (retention, size); written next to its store
-   * when it is started from this window.
+   * Settings the engine reads from its config file (retention, size, insight thresholds); written
+   * next to its store when it is started from this window, and again on each restart, which is how a
+   * change of these settings reaches the engine (container.ts restarts it).
    */
   private writeEngineConfig(): string {
-    const c = this.config().engine;
     const file = path.join(this.storageDir, 'extension-config.json');
+    const content = engineConfigFile(this.config(), declaredInsightSettings(this.context.extension.packageJSON));
     fs.mkdirSync(this.storageDir, { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify({ engine: { retentionDays: c.retentionDays, maxStorageMB: c.maxStorageMB } }, null, 2)}\n`, { mode: 0o600 });
+    fs.writeFileSync(file, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
     return file;
   }
 
