@@ -42,6 +42,8 @@ async function one(transport, capture, { spans, concurrency }) {
       spansPerCpuSecond: run.spans / cpu,
       spansPerWallSecond: run.spans / (run.wallMs / 1000),
       maxApplyMs: after.maxApplyMs,
+      maxEventLoopDelayMs: after.maxEventLoopDelayMs,
+      analysedTraceFraction: after.analysedTraceFraction,
     };
   } finally {
     await stopEngine(engine);

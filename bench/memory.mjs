@@ -16,7 +16,7 @@ const arg = (name, def) => {
 
 export async function memoryBench({ spans = 10_000_000 } = {}) {
   const capture = await captureExports('proto', { traces: 4096 });
-  const engine = await startEngine();
+  const engine = await startEngine(process.env.SPANLENS_BENCH_CONFIG ? ['--config', process.env.SPANLENS_BENCH_CONFIG] : []);
   const pid = engine.proc.pid;
   let samples = 0;
   let maxSampled = 0;

@@ -3,8 +3,12 @@
  * and hands the trace on once it is quiet — a short idle time after its local root ended (a root is
  * exported only when it has ended), or a longer one when no local root shows up. Spans that arrive
  * within the late window are joined to the trace, which is handed on again with the superset.
- * Memory is bounded: a cap on the spans buffered in total (the oldest quiet traces are evicted,
- * handed on first) and per trace.
+ *
+ * Traces live in two maps, each ordered by last arrival: `pending` (spans not handed on yet) and
+ * `done` (handed on, kept for late spans until the late window ends). Memory is bounded by a cap on
+ * the spans buffered in total: handed-on traces are forgotten first (cheap), then the oldest
+ * pending ones are handed on early. The event loop is never held long: sweeps work in slices of a
+ * few milliseconds and eviction happens a batch at a time.
  */
 import type { AssembledTrace, Span, TraceObserver } from './model';
 import type { Logger } from './logger';
@@ -42,12 +46,77 @@ export interface TraceBuffer {
 /** Called for every emission before the observers (the store: self time, exemplars). */
 export type EmitHook = (t: TraceBuffer, assembled: AssembledTrace) => void;
 
+/**
+ * An observer that only needs a representative sample of the traces when they come fast (the
+ * insights: shares, repeats and rates are proportions). Up to `tracesPerSecond` every trace is
+ * seen; past it, a fixed fraction (a power of two, adapted each second) chosen by the trace id's
+ * random low bits, so a trace handed on again gets the same answer.
+ */
+export interface ObserverOptions {
+  tracesPerSecond?: number;
+}
+
+class SampledObserver {
+  /** Keep traces whose low 16 id bits are below this (65536 = all). */
+  private threshold = 65536;
+  private second = 0;
+  /** Traces offered and observed in the current second. */
+  private offered = 0;
+  private observed = 0;
+
+  constructor(
+    readonly observer: TraceObserver,
+    private readonly limit: number,
+  ) {}
+
+  offer(t: AssembledTrace, now: number): void {
+    const sec = Math.floor(now / 1000);
+    if (sec !== this.second) {
+      // The fraction (a power of two) that would have kept the last second under the limit.
+      const last = sec === this.second + 1 ? this.offered : 0;
+      const shift = last > this.limit ? Math.min(16, Math.ceil(Math.log2(last / this.limit))) : 0;
+      this.threshold = 65536 >> shift;
+      this.second = sec;
+      this.offered = 0;
+      this.observed = 0;
+    }
+    this.offered++;
+    if (this.observed >= this.limit && this.threshold > 1) {
+      // A burst inside this second: halve the fraction now rather than at the next second.
+      this.threshold >>= 1;
+      this.observed = Math.floor(this.observed / 2);
+    }
+    if (this.threshold < 65536 && lowBits(t.traceId) >= this.threshold) {
+      return;
+    }
+    this.observed++;
+    this.observer.observeTrace(t);
+  }
+
+  /** Fraction of traces handed to the observer right now (1 = all). */
+  get fraction(): number {
+    return this.threshold / 65536;
+  }
+}
+
+function lowBits(traceId: string): number {
+  const v = parseInt(traceId.slice(-4), 16);
+  return Number.isNaN(v) ? 0 : v;
+}
+
+/** How long one sweep slice may hold the event loop. */
+const SLICE_MS = 8;
+
 export class TraceAssembler {
-  private traces = new Map<string, TraceBuffer>();
+  private pending = new Map<string, TraceBuffer>();
+  private done = new Map<string, TraceBuffer>();
   private buffered = 0;
-  private readonly observers: TraceObserver[] = [];
+  private readonly observers: SampledObserver[] = [];
+  private lastEvictWarning = 0;
   /** Traces handed on at least once (stats). */
   tracesEmitted = 0;
+  /** Pending traces handed on early because the buffer was full (stats). */
+  tracesEvicted = 0;
   spansDropped = 0;
 
   constructor(
@@ -56,8 +125,13 @@ export class TraceAssembler {
     private readonly log: Logger,
   ) {}
 
-  addObserver(o: TraceObserver): void {
-    this.observers.push(o);
+  addObserver(o: TraceObserver, options: ObserverOptions = {}): void {
+    this.observers.push(new SampledObserver(o, options.tracesPerSecond ?? Infinity));
+  }
+
+  /** Fraction of traces each observer sees right now (1 = all), in the order they were added. */
+  get observerFractions(): number[] {
+    return this.observers.map((o) => o.fraction);
   }
 
   get bufferedSpans(): number {
@@ -65,31 +139,37 @@ export class TraceAssembler {
   }
 
   get bufferedTraces(): number {
-    return this.traces.size;
+    return this.pending.size + this.done.size;
   }
 
   get(traceId: string): TraceBuffer | undefined {
-    return this.traces.get(traceId);
+    return this.pending.get(traceId) ?? this.done.get(traceId);
   }
 
   add(items: BufferedSpan[], now: number): void {
     for (const it of items) {
       const id = it.span.traceId;
-      let t = this.traces.get(id);
-      if (t) {
+      let t = this.pending.get(id);
+      if (t && t.lastArrival === now) {
+        // Already moved to the end for this arrival time: spans of one trace come together.
+      } else if (t) {
         // Re-insert so the map stays ordered by last arrival.
-        this.traces.delete(id);
+        this.pending.delete(id);
       } else {
-        t = { traceId: id, items: [], ids: new Set(), lastArrival: now, rootSeen: false, emitted: 0, dropped: 0 };
+        t = this.done.get(id);
+        if (t) {
+          this.done.delete(id);
+        } else {
+          t = { traceId: id, items: [], ids: new Set(), lastArrival: now, rootSeen: false, emitted: 0, dropped: 0 };
+        }
       }
-      this.traces.set(id, t);
       t.lastArrival = now;
-      if (t.ids.has(it.span.spanId)) {
-        continue;
-      }
-      if (t.items.length >= this.opts.maxSpansPerTrace) {
-        t.dropped++;
-        this.spansDropped++;
+      if (t.ids.has(it.span.spanId) || t.items.length >= this.opts.maxSpansPerTrace) {
+        if (!t.ids.has(it.span.spanId)) {
+          t.dropped++;
+          this.spansDropped++;
+        }
+        (t.emitted < t.items.length || t.items.length === 0 ? this.pending : this.done).set(id, t);
         continue;
       }
       t.ids.add(it.span.spanId);
@@ -98,63 +178,99 @@ export class TraceAssembler {
       if (it.startsSegment || !it.span.parentSpanId) {
         t.rootSeen = true;
       }
+      this.pending.set(id, t);
     }
     if (this.buffered > this.opts.maxBufferedSpans) {
-      this.evict(Math.floor(this.opts.maxBufferedSpans * 0.9));
+      this.evict(now);
     }
   }
 
-  private evict(target: number): void {
+  /** Back under the cap: forget handed-on traces first, then hand on the oldest pending ones early. */
+  private evict(now: number): void {
+    for (const t of this.done.values()) {
+      if (this.buffered <= this.opts.maxBufferedSpans) {
+        return;
+      }
+      this.forget(t);
+    }
     let n = 0;
-    for (const t of this.traces.values()) {
-      if (this.buffered <= target) {
+    for (const t of this.pending.values()) {
+      if (this.buffered <= this.opts.maxBufferedSpans) {
         break;
       }
-      this.finish(t);
+      this.emit(t, now);
+      this.forget(t);
       n++;
     }
-    this.log.warn(`assembler over ${this.opts.maxBufferedSpans} buffered spans: handed on and dropped the ${n} oldest traces early`);
+    this.tracesEvicted += n;
+    if (n > 0 && now - this.lastEvictWarning > 60_000) {
+      this.lastEvictWarning = now;
+      this.log.warn(`more than ${this.opts.maxBufferedSpans} spans waiting for their traces to complete: handing on the oldest traces early (setting maxBufferedSpans)`);
+    }
   }
 
-  /** Hands on quiet traces and forgets those past the late window. */
-  sweep(now: number): void {
+  /**
+   * Hands on quiet traces and forgets those past the late window, for at most a few milliseconds.
+   * Returns true when there is more to do (call again soon, after other work had its turn).
+   */
+  sweep(now: number, sliceMs = SLICE_MS): boolean {
+    const deadline = performance.now() + sliceMs;
+    let n = 0;
     const minQuiet = Math.min(this.opts.traceIdleMs, this.opts.traceOrphanIdleMs);
-    for (const t of [...this.traces.values()]) {
+    for (const t of this.pending.values()) {
       const quiet = now - t.lastArrival;
       if (quiet < minQuiet) {
         break;
       }
       if (quiet >= this.opts.lateWindowMs) {
-        this.finish(t);
-      } else if (t.emitted < t.items.length && quiet >= (t.rootSeen ? this.opts.traceIdleMs : this.opts.traceOrphanIdleMs)) {
-        this.emit(t);
+        this.emit(t, now);
+        this.forget(t);
+      } else if (quiet >= (t.rootSeen ? this.opts.traceIdleMs : this.opts.traceOrphanIdleMs)) {
+        this.emit(t, now);
+        this.pending.delete(t.traceId);
+        this.done.set(t.traceId, t);
+      }
+      if ((++n & 15) === 0 && performance.now() > deadline) {
+        return true;
       }
     }
+    for (const t of this.done.values()) {
+      if (now - t.lastArrival < this.opts.lateWindowMs) {
+        break;
+      }
+      this.forget(t);
+      if ((++n & 255) === 0 && performance.now() > deadline) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Hands on everything not yet handed on (shutdown) without forgetting the traces. */
-  flushAll(): void {
-    for (const t of this.traces.values()) {
-      if (t.emitted < t.items.length) {
-        this.emit(t);
-      }
+  flushAll(now = Date.now()): void {
+    for (const t of this.pending.values()) {
+      this.emit(t, now);
+      this.pending.delete(t.traceId);
+      this.done.set(t.traceId, t);
     }
   }
 
   clear(): void {
-    this.traces.clear();
+    this.pending.clear();
+    this.done.clear();
     this.buffered = 0;
   }
 
-  private finish(t: TraceBuffer): void {
-    if (t.emitted < t.items.length) {
-      this.emit(t);
-    }
-    this.traces.delete(t.traceId);
+  private forget(t: TraceBuffer): void {
+    this.pending.delete(t.traceId);
+    this.done.delete(t.traceId);
     this.buffered -= t.items.length;
   }
 
-  private emit(t: TraceBuffer): void {
+  private emit(t: TraceBuffer, now: number): void {
+    if (t.emitted >= t.items.length) {
+      return;
+    }
     if (t.emitted === 0) {
       this.tracesEmitted++;
     }
@@ -168,7 +284,7 @@ export class TraceAssembler {
     }
     for (const o of this.observers) {
       try {
-        o.observeTrace(assembled);
+        o.offer(assembled, now);
       } catch (e) {
         this.log.error(`observer failed on trace ${t.traceId}: ${(e as Error).stack ?? String(e)}`);
       }

@@ -47,6 +47,11 @@ export interface EngineConfig {
   maxBufferedSpans: number;
   /** Most spans kept for one trace (assembly and exemplars). */
   maxSpansPerTrace: number;
+  /**
+   * Assembled traces per second the insights analyse in full; past it they analyse a sample chosen
+   * by trace id (aggregates always count every span).
+   */
+  insightTracesPerSecond: number;
   /** Exemplar traces kept per code object and role (slowest, errors, random). */
   exemplarsPerRole: number;
   /** Other sections of the config file, by name (e.g. `insights`). */
@@ -75,8 +80,9 @@ export function defaultConfig(): EngineConfig {
     lateWindowMs: 120_000,
     traceIdleMs: 1500,
     traceOrphanIdleMs: 10_000,
-    maxBufferedSpans: 200_000,
+    maxBufferedSpans: 20_000,
     maxSpansPerTrace: 5000,
+    insightTracesPerSecond: 2000,
     exemplarsPerRole: 3,
     sections: {},
   };
@@ -98,6 +104,7 @@ const NUMBER_FIELDS = [
   'traceOrphanIdleMs',
   'maxBufferedSpans',
   'maxSpansPerTrace',
+  'insightTracesPerSecond',
   'exemplarsPerRole',
 ] as const;
 

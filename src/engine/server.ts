@@ -113,7 +113,7 @@ export async function startEngine(config: EngineConfig, parts: EngineParts, log:
       const ins = parts.insights(pipeline.store, config, log.child('insights'));
       ctx.insights = ins.provider;
       if (ins.observer) {
-        pipeline.addObserver(ins.observer);
+        pipeline.addObserver(ins.observer, { tracesPerSecond: config.insightTracesPerSecond });
       }
       if (ins.participant) {
         pipeline.addParticipant(ins.participant);

@@ -2,10 +2,11 @@
  * The storage folder's state file (`engine.json`, mode 0600: it holds the API token) and lock
  * (`engine.lock`, the owning pid). Readers: the extension, the CLI, a second engine.
  */
-import { chmodSync, closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineState } from '../shared/api';
 import { STATE_FILE_NAME } from '../shared/constants';
+import { writeFileAtomic } from './atomicFile';
 
 export const LOCK_FILE_NAME = 'engine.lock';
 
@@ -14,11 +15,7 @@ export function statePath(storage: string): string {
 }
 
 export function writeState(storage: string, state: EngineState): void {
-  const file = statePath(storage);
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  writeFileAtomic(statePath(storage), JSON.stringify(state, null, 2) + '\n', 0o600);
 }
 
 export function readState(storage: string): EngineState | undefined {

@@ -204,6 +204,10 @@ export interface StatsResponse {
   rssBytes?: number;
   /** Longest synchronous apply of one batch on the event loop (ms) since start. */
   maxApplyMs?: number;
+  /** Longest delay of the engine's event loop (ms) since start: what any request could have waited. */
+  maxEventLoopDelayMs?: number;
+  /** Fraction of assembled traces the insights analyse right now (1 = all; less under heavy load). */
+  analysedTraceFraction?: number;
 }
 
 /** `GET /api/v1/services` */

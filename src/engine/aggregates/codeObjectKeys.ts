@@ -1,5 +1,6 @@
 /**
- * Which code objects a span counts for (see shared/keys.ts): always its span code object; an
+ * Which code objects a span counts for (see shared/keys.ts), in this order: always its span code
+ * object (`spanObjectOf`, cached per name by the store's registry); an
  * endpoint when it is a SERVER/CONSUMER span starting a local segment (old and new HTTP conventions,
  * RPC, messaging); a function when it carries code.* attributes (old `code.namespace`+`code.function`
  * or new `code.function.name`, which may be fully qualified), keeping file and line.
@@ -105,25 +106,6 @@ export function spanObjectOf(span: Span): CodeObjectRef {
   const service = span.resource.serviceName;
   const name = normalizeSpanName(span.name, str(span.attributes[sc.ATTR_HTTP_ROUTE]));
   return { key: spanKey(service, span.scope.name, name), kind: 'span', service, scope: span.scope.name, name };
-}
-
-/**
- * All code objects of a span. `startsSegment`: the span is the first of its service in this
- * trace branch (no parent, or a parent from another service/process).
- */
-export function codeObjectsOf(span: Span, startsSegment: boolean): CodeObjectRef[] {
-  const out = [spanObjectOf(span)];
-  if (startsSegment) {
-    const ep = endpointOf(span);
-    if (ep) {
-      out.push(ep);
-    }
-  }
-  const fn = functionOf(span);
-  if (fn) {
-    out.push(fn);
-  }
-  return out;
 }
 
 /**

@@ -125,6 +125,8 @@ export function buildRoutes(ctx: ApiContext): Route[] {
       journalBytes: pipeline.journalBytes,
       rssBytes: process.memoryUsage.rss(),
       maxApplyMs: pipeline.maxApplyMs,
+      maxEventLoopDelayMs: pipeline.maxEventLoopDelayMs,
+      analysedTraceFraction: Math.min(1, ...pipeline.assembler.observerFractions),
     };
     if (c.lastIngestAt) {
       out.lastIngestAt = c.lastIngestAt;

@@ -161,6 +161,28 @@ function isError(span: Span): boolean {
   return span.kind === SpanKind.SERVER && code >= 500;
 }
 
+/**
+ * One copy of each repeated string (code-object keys, statements, flows): the traces kept for
+ * analysis share them instead of each holding its own (the facts of thousands of traces are kept).
+ */
+const pool = new Map<string, string>();
+function intern(s: string): string;
+function intern(s: string | undefined): string | undefined;
+function intern(s: string | undefined): string | undefined {
+  if (s === undefined) {
+    return undefined;
+  }
+  const p = pool.get(s);
+  if (p !== undefined) {
+    return p;
+  }
+  if (pool.size >= 50_000) {
+    pool.clear();
+  }
+  pool.set(s, s);
+  return s;
+}
+
 function compareSpans(a: Span, b: Span): number {
   return a.startUs - b.startUs || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
 }
@@ -173,7 +195,7 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
       break;
     }
     if (!byId.has(span.spanId)) {
-      byId.set(span.spanId, { span, key: spanCodeObject(span), children: [] });
+      byId.set(span.spanId, { span, key: intern(spanCodeObject(span)), children: [] });
     }
   }
   const nodes = [...byId.values()];
@@ -235,7 +257,7 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
   const endpointOf = new Map<Node, string>();
   for (const n of nodes) {
     if (isRoot(n)) {
-      endpointOf.set(n, endpointCodeObject(n.span));
+      endpointOf.set(n, intern(endpointCodeObject(n.span)));
     }
   }
 
@@ -304,7 +326,7 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
       }
       const stmt = sys ? dbStatement(sp) : undefined;
       const http = sys ? undefined : httpClientTarget(sp);
-      const target = stmt !== undefined ? normalizeStatement(stmt) : http;
+      const target = intern(stmt !== undefined ? normalizeStatement(stmt) : http);
       if (target !== undefined) {
         const kind = stmt !== undefined ? 'db' : 'http';
         const g = `${kind}\u0000${sp.parentSpanId ?? ''}\u0000${target}`;
@@ -372,7 +394,7 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
     if (endpoint) {
       facts.executions.push({ key: endpoint, traceId: trace.traceId, runId: trace.runId, startUs: sp.startUs, durUs: dur, error: err, segment: segIndex.get(n) });
     }
-    const fn = functionCodeObject(sp);
+    const fn = intern(functionCodeObject(sp));
     if (fn) {
       facts.executions.push({ key: fn, traceId: trace.traceId, runId: trace.runId, startUs: sp.startUs, durUs: dur, error: err });
     }
@@ -380,8 +402,8 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
     const stmt = sys ? dbStatement(sp) : undefined;
     if (sys && stmt !== undefined) {
       facts.statements.push({
-        group: `${sys}|${attr(sp, ATTR_DB_NAMESPACE, ATTR_DB_NAME) ?? ''}`,
-        statement: normalizeStatement(stmt),
+        group: intern(`${sys}|${attr(sp, ATTR_DB_NAMESPACE, ATTR_DB_NAME) ?? ''}`),
+        statement: intern(normalizeStatement(stmt)),
         spanKey: n.key,
         traceId: trace.traceId,
         durUs: dur,
@@ -398,7 +420,7 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
       }
     }
     if (hops.length > 0) {
-      const flow = [...hops.reverse(), `${sp.resource.serviceName}:${sp.name}`].join(' → ');
+      const flow = intern([...hops.reverse(), `${sp.resource.serviceName}:${sp.name}`].join(' → '));
       const id = `${n.key}\u0000${flow}`;
       if (!flowSeen.has(id)) {
         flowSeen.add(id);

@@ -49,8 +49,16 @@ export class AggregateTable {
     return this.deltas.size;
   }
 
+  /** The delta last used per code object × run: calls of one code object mostly share a minute. */
+  private recent = new Map<number, BucketRow>();
+
   private delta(co: number, run: number, startMs: number): AggBucket {
     const t = Math.floor(startMs / MINUTE_MS) * MINUTE_MS;
+    const rk = co * 65536 + run;
+    const r = this.recent.get(rk);
+    if (r !== undefined && r.t === t) {
+      return r.b;
+    }
     const k = `${co}|${run}|${t}`;
     let d = this.deltas.get(k);
     if (!d) {
@@ -63,6 +71,7 @@ export class AggregateTable {
       }
       list.push(d);
     }
+    this.recent.set(rk, d);
     return d.b;
   }
 
@@ -88,6 +97,7 @@ export class AggregateTable {
       }
     }
     this.deltas.clear();
+    this.recent.clear();
     this.byCo.clear();
   }
 
@@ -171,6 +181,7 @@ export class AggregateTable {
 
   clear(): void {
     this.deltas.clear();
+    this.recent.clear();
     this.byCo.clear();
   }
 }

@@ -7,9 +7,10 @@
  * Use: `new IngestPipeline(config, log)`, attach observers / checkpoint participants (they can read
  * `pipeline.store`), then `start()`.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EngineConfig } from '../config';
-import { codeObjectsOf, segmentStarts } from '../aggregates/codeObjectKeys';
-import type { BufferedSpan } from '../assembler';
+import { endpointOf, functionOf, segmentStarts } from '../aggregates/codeObjectKeys';
+import type { BufferedSpan, ObserverOptions } from '../assembler';
 import { TraceAssembler } from '../assembler';
 import type { Logger } from '../logger';
 import type { IngestOrigin, IngestResult, Resource, SpanBatch, SpanSink, TraceObserver } from '../model';
@@ -32,8 +33,11 @@ export class IngestPipeline implements SpanSink {
   private started = false;
   private closing = false;
   private dirty = false;
+  private sweeping = false;
   /** Longest synchronous apply of one batch (ms), for the event-loop budget. */
   maxApplyMs = 0;
+  /** How late the event loop ran timers since start (ingest, sweeps, checkpoints and queries alike). */
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(
     private readonly config: EngineConfig,
@@ -51,8 +55,8 @@ export class IngestPipeline implements SpanSink {
     );
   }
 
-  addObserver(o: TraceObserver): void {
-    this.assembler.addObserver(o);
+  addObserver(o: TraceObserver, options?: ObserverOptions): void {
+    this.assembler.addObserver(o, options);
   }
 
   addParticipant(p: CheckpointParticipant): void {
@@ -102,9 +106,32 @@ export class IngestPipeline implements SpanSink {
       t.unref();
       this.timers.push(t);
     };
-    every(Math.max(50, Math.min(500, this.config.traceIdleMs / 2)), () => this.assembler.sweep(Date.now()));
+    every(Math.max(50, Math.min(500, this.config.traceIdleMs / 2)), () => this.sweep());
     every(this.config.checkpointIntervalMs, () => this.checkpoint());
     every(60_000, () => this.maintain());
+    this.loopDelay.enable();
+  }
+
+  /** Sweeps the assembler in slices, letting requests in between, until nothing is due. */
+  private sweep(): void {
+    if (this.sweeping) {
+      return;
+    }
+    this.sweeping = true;
+    const step = (): void => {
+      let more = false;
+      try {
+        more = !this.closing && this.assembler.sweep(Date.now());
+      } catch (e) {
+        this.log.error((e as Error).stack ?? String(e));
+      }
+      if (more) {
+        setImmediate(step);
+      } else {
+        this.sweeping = false;
+      }
+    };
+    step();
   }
 
   /** Files every span of the coming `ingest` calls with `origin.runId === run.id` under this run. */
@@ -178,12 +205,22 @@ export class IngestPipeline implements SpanSink {
         runNo.set(r, this.store.recordRun(jb.runOf.get(r)!, r.serviceName, p.n, p.from, p.to));
       }
     }
+    const registry = this.store.registry;
     for (let i = 0; i < jb.spans.length; i++) {
       const s = jb.spans[i];
-      const refs = codeObjectsOf(s, starts[i]);
-      const cos = aggregate
-        ? refs.map((ref) => this.store.recordCall(ref, runNo.get(s.resource)!, s, now))
-        : refs.map((ref) => this.store.registry.codeObject(ref).no);
+      const entries = [registry.spanCodeObject(s)];
+      const ep = starts[i] ? endpointOf(s) : undefined;
+      if (ep) {
+        entries.push(registry.codeObject(ep));
+      }
+      const fn = functionOf(s);
+      if (fn) {
+        entries.push(registry.codeObject(fn));
+      }
+      const cos = new Array<number>(entries.length);
+      for (let j = 0; j < entries.length; j++) {
+        cos[j] = aggregate ? this.store.recordCall(entries[j], runNo.get(s.resource)!, s, now) : entries[j].no;
+      }
       items[i] = { span: s, run: jb.runOf.get(s.resource)!.id, codeObjects: cos, startsSegment: starts[i], selfDone: !aggregate };
     }
     this.assembler.add(items, now);
@@ -204,6 +241,11 @@ export class IngestPipeline implements SpanSink {
 
   maintain(): void {
     this.store.maintain();
+  }
+
+  /** Longest event-loop delay seen since start (ms); the replay at start is not counted. */
+  get maxEventLoopDelayMs(): number {
+    return this.loopDelay.count === 0 ? 0 : this.loopDelay.max / 1e6;
   }
 
   get queuedBytes(): number {
@@ -230,6 +272,7 @@ export class IngestPipeline implements SpanSink {
     for (const t of this.timers) {
       clearInterval(t);
     }
+    this.loopDelay.disable();
     await this.journal.flush();
     // Let the acknowledged batches' continuations apply before the last checkpoint.
     await new Promise((r) => setImmediate(r));

@@ -4,6 +4,9 @@
  */
 import type { CodeObject } from '../../shared/api';
 import type { CodeObjectRef } from '../aggregates/codeObjectKeys';
+import { spanObjectOf } from '../aggregates/codeObjectKeys';
+import type { Span } from '../model';
+import { ATTR_HTTP_ROUTE } from '../../shared/semconv';
 import type { RunEntry, RunRef } from './runs';
 import type { SqlDb } from './sqlite';
 
@@ -38,6 +41,11 @@ export class Registry {
   readonly runsByNo = new Map<number, RunEntry>();
   private nextCo = 1;
   private nextRun = 1;
+  /**
+   * Span code objects by service → scope → span name (+ http.route): most spans repeat a few
+   * names, so the key (name normalization, concatenation) is derived once per name, not per span.
+   */
+  private readonly spanCache = new Map<string, Map<string, Map<string, CodeObjectEntry>>>();
 
   load(db: SqlDb): void {
     this.clear();
@@ -73,6 +81,7 @@ export class Registry {
   }
 
   clear(): void {
+    this.spanCache.clear();
     this.codeObjects.clear();
     this.byNo.clear();
     this.runs.clear();
@@ -132,8 +141,35 @@ export class Registry {
     }
   }
 
+  /** The span code object of a span (see shared/keys.ts), registered on first sight. */
+  spanCodeObject(span: Span): CodeObjectEntry {
+    let byScope = this.spanCache.get(span.resource.serviceName);
+    if (!byScope) {
+      byScope = new Map();
+      this.spanCache.set(span.resource.serviceName, byScope);
+    }
+    let byName = byScope.get(span.scope.name);
+    if (!byName) {
+      byName = new Map();
+      byScope.set(span.scope.name, byName);
+    }
+    const route = span.attributes[ATTR_HTTP_ROUTE];
+    const k = typeof route === 'string' && route !== '' ? `${span.name}\u0000${route}` : span.name;
+    let e = byName.get(k);
+    if (!e) {
+      if (byName.size >= 10_000) {
+        // Unbounded raw names (ids in span names): the keys are normalized, the cache is not.
+        byName.clear();
+      }
+      e = this.codeObject(spanObjectOf(span));
+      byName.set(k, e);
+    }
+    return e;
+  }
+
   /** Forgets code objects that retention removed from the database. */
   dropCodeObjects(nos: number[]): void {
+    this.spanCache.clear();
     for (const no of nos) {
       const e = this.byNo.get(no);
       if (e) {

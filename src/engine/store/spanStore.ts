@@ -9,14 +9,18 @@ import { join } from 'node:path';
 import type { CodeObject, CodeObjectStats, RunInfo, SeriesPoint, TraceSpanDto } from '../../shared/api';
 import { StatusCode } from '../../shared/semconv';
 import { AggBucket, histogramOf, summarize } from '../aggregates/bucket';
-import type { CodeObjectRef } from '../aggregates/codeObjectKeys';
 import type { BufferedSpan, TraceBuffer } from '../assembler';
 import type { StoreBackendChoice } from '../config';
 import type { Logger } from '../logger';
 import type { AggregateReader, Span, StatsWindow } from '../model';
 import { AggregateTable } from './aggregateTable';
+import type { CheckpointParticipant } from './participants';
+import { Participants } from './participants';
+
+export type { CheckpointParticipant } from './participants';
 import type { Exemplar, ExemplarRole } from './exemplars';
 import { ExemplarSampler } from './exemplars';
+import type { CodeObjectEntry } from './registry';
 import { codeObjectOf, Registry } from './registry';
 import type { RunRef } from './runs';
 import { runInfo } from './runs';
@@ -40,13 +44,6 @@ export interface StoreOptions {
   log: Logger;
 }
 
-/** Something whose state is saved with each checkpoint and restored on start (e.g. the insights). */
-export interface CheckpointParticipant {
-  readonly name: string;
-  snapshot(): unknown;
-  restore(data: unknown): void;
-}
-
 export interface IngestCounters {
   spansReceived: number;
   spansStored: number;
@@ -66,8 +63,7 @@ export class SpanStore implements AggregateReader {
   appliedSeq = 0;
   /** Highest journal sequence number written by a checkpoint. */
   checkpointedSeq = 0;
-  private readonly participants: CheckpointParticipant[] = [];
-  private participantsSavedAt = 0;
+  private readonly participants: Participants;
   private readonly dbPath: string;
   private rate = new Float64Array(60);
   private rateSecond = 0;
@@ -77,6 +73,7 @@ export class SpanStore implements AggregateReader {
     this.dbPath = join(opts.storage, DB_FILE);
     this.db = this.openOrSetAside();
     this.exemplarSampler = new ExemplarSampler(opts.exemplarsPerRole);
+    this.participants = new Participants(opts.storage, this.db, opts.log);
     this.load();
   }
 
@@ -125,22 +122,13 @@ export class SpanStore implements AggregateReader {
   }
 
   addParticipant(p: CheckpointParticipant): void {
-    this.participants.push(p);
-    const row = this.db.stmt('SELECT v FROM kv WHERE k = ?').get(`participant:${p.name}`);
-    if (row) {
-      try {
-        p.restore(JSON.parse(String(row.v)));
-      } catch (e) {
-        this.opts.log.warn(`could not restore ${p.name} state: ${(e as Error).message}`);
-      }
-    }
+    this.participants.add(p);
   }
 
   // ── write side ────────────────────────────────────────────────────────────────────────────────
 
-  /** Registers a code object and counts one call of it. */
-  recordCall(ref: CodeObjectRef, run: number, span: Span, now: number): number {
-    const e = this.registry.codeObject(ref);
+  /** Counts one call of a registered code object (see `registry.codeObject`). */
+  recordCall(e: CodeObjectEntry, run: number, span: Span, now: number): number {
     const startMs = span.startUs / 1000;
     const endMs = span.endUs / 1000;
     const error = span.statusCode === StatusCode.ERROR;
@@ -278,26 +266,15 @@ export class SpanStore implements AggregateReader {
    * assembler, whose observers see those traces again after a restart.
    */
   checkpoint(now = Date.now(), saveParticipants = false): void {
-    const participants = this.participants.length > 0 && (saveParticipants || now - this.participantsSavedAt >= Math.min(PARTICIPANT_SAVE_MS, (this.opts.lateWindowMs ?? Infinity) / 2));
     this.db.transaction(() => {
       this.registry.save(this.db);
       this.aggs.checkpoint(this.db, now);
       this.exemplarSampler.save(this.db, now);
       setMeta(this.db, 'counters', JSON.stringify(this.counters));
       setMeta(this.db, 'checkpointSeq', String(this.appliedSeq));
-      const put = this.db.stmt('INSERT OR REPLACE INTO kv (k, v) VALUES (?, ?)');
-      for (const p of participants ? this.participants : []) {
-        try {
-          put.run(`participant:${p.name}`, JSON.stringify(p.snapshot()));
-        } catch (e) {
-          this.opts.log.warn(`could not save ${p.name} state: ${(e as Error).message}`);
-        }
-      }
     });
     this.checkpointedSeq = this.appliedSeq;
-    if (participants) {
-      this.participantsSavedAt = now;
-    }
+    this.participants.save(now, Math.min(PARTICIPANT_SAVE_MS, (this.opts.lateWindowMs ?? Infinity) / 2), saveParticipants);
   }
 
   /** Roll-up of old minute buckets and retention by age, then by size (oldest first). */
@@ -361,6 +338,7 @@ export class SpanStore implements AggregateReader {
       setMeta(this.db, 'checkpointSeq', String(this.appliedSeq));
     });
     this.checkpointedSeq = this.appliedSeq;
+    this.participants.clear();
     this.registry.clear();
     this.aggs.clear();
     this.exemplarSampler.clear();
