@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Language, Parser, Query } from '@vscode/tree-sitter-wasm';
 import type { Extract, FnDraft, LanguageSpec, RouteDraft, ScopeDraft, SpanDraft } from './lang/common';
+import { anchoredMatches } from './lang/common';
 import { csharpSpec } from './lang/csharp';
 import { goSpec } from './lang/go';
 import { javaSpec } from './lang/java';
@@ -100,7 +101,8 @@ function initRuntime(wasmDir: string): Promise<void> {
   return runtimeInit;
 }
 
-function specFor(languageId: string): LanguageSpec | undefined {
+/** The extractor of a language id (or extension); exported for the anchors' test. */
+export function specFor(languageId: string): LanguageSpec | undefined {
   return SPECS[languageId] ?? SPECS[EXTENSIONS[languageId.toLowerCase()] ?? ''];
 }
 
@@ -142,7 +144,11 @@ export async function createMapper(options: MapperOptions = {}): Promise<Mapper>
     }
     try {
       const module = input.module ?? (spec.language === 'python' ? pythonModuleName(relPath) : jsModuleName(relPath));
-      const extract = spec.extract({ root: tree.rootNode, query, relPath, module });
+      const root = tree.rootNode;
+      // Anchors assume declarations parsed as such; with syntax errors (a brace not closed yet while typing) a class
+      // can be an ERROR node whose members only the whole-tree query still finds.
+      const matches = () => (spec.anchors && !root.hasError ? anchoredMatches(root, query, input.text, spec.anchors) : query.matches(root));
+      const extract = spec.extract({ root, query, matches, relPath, module });
       return assemble(spec, relPath, extract, tree.rootNode.hasError);
     } finally {
       if (!input.incremental) {

@@ -1,9 +1,15 @@
 /**
  * What a language extractor returns, and small tree helpers shared by the extractors.
- * Extractors run one compiled query over the tree and read the few nodes it captures; the mapper then
- * assigns spans and routes to functions by position and resolves tracer and router names.
+ * Extractors run one compiled query and read the few nodes it captures; the mapper then assigns spans and routes
+ * to functions by position and resolves tracer and router names.
+ *
+ * The query does not walk the whole tree (tree-sitter's query cursor visits every node: ~6 ms for a 5,000-line file
+ * before the first match). Each language lists `anchors` instead: text patterns (`def`, `class`, `.start_span(`)
+ * whose syntax node is found with `namedDescendantForIndex`, climbed to the node type a query pattern starts at,
+ * and queried there alone. The text only proposes places; the query decides, so a string or comment that looks like
+ * code matches nothing. `anchoredMatches` returns what `query.matches(root)` returns (test/unit/mapping/anchors.test.ts).
  */
-import type { Node, Query } from '@vscode/tree-sitter-wasm';
+import type { Node, Query, QueryMatch } from '@vscode/tree-sitter-wasm';
 import type {
   Framework,
   ImportBinding,
@@ -77,6 +83,8 @@ export interface Extract {
 export interface ExtractContext {
   root: Node;
   query: Query;
+  /** The query's matches in the document (anchored when the language has anchors, else over the whole tree). */
+  matches(): QueryMatch[];
   /** Workspace-relative path with `/` separators. */
   relPath: string;
   /** Module name derived from the path (Python dotted module, JS module path). */
@@ -90,7 +98,79 @@ export interface LanguageSpec {
   query: string;
   /** Whether enclosing function names are part of a nested function's qualified name (Python, C#). */
   nestedNames: boolean;
+  /** Where the query's patterns can start (see the module comment); without them the query walks the whole tree. */
+  anchors?: readonly Anchor[];
   extract(ctx: ExtractContext): Extract;
+}
+
+/** A place where query patterns can start: found in the text, confirmed by the syntax tree. */
+export interface Anchor {
+  /**
+   * Global regex (flags `g`, plus `d` with a group) over the source text; the group (or the whole match) is the text
+   * whose smallest named node starts the climb.
+   */
+  pattern: RegExp;
+  /** Node types the query runs at: the first of them met climbing up from that node. */
+  types: readonly string[];
+  /** How many parents may be climbed (default 0). */
+  up?: number;
+  /** `maxStartDepth` under the node: 0 (default) runs only the patterns that start at it; 2 reaches class members. */
+  depth?: number;
+  /** Skip a place an earlier anchor's match already captured (a method found through its class). */
+  skipCaptured?: boolean;
+}
+
+/**
+ * The matches of `query` that start at the nodes the anchors find, in document order and without duplicates: the
+ * same matches as `query.matches(root)` for every pattern whose start node an anchor finds.
+ */
+export function anchoredMatches(root: Node, query: Query, text: string, anchors: readonly Anchor[]): QueryMatch[] {
+  const queried = new Map<number, { node: Node; depth: number; matches: QueryMatch[] }>();
+  /** Start indexes of every captured node, for anchors that skip what earlier anchors already matched. */
+  const captured = new Set<number>();
+  for (const a of anchors) {
+    const re = a.pattern;
+    const depth = a.depth ?? 0;
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const [s, e] = m.indices?.[1] ?? [m.index, m.index + m[0].length];
+      if (a.skipCaptured && captured.has(s)) {
+        continue;
+      }
+      let node: Node | null = root.namedDescendantForIndex(s, e);
+      for (let up = a.up ?? 0; node && !a.types.includes(node.type); up--) {
+        node = up > 0 ? node.parent : null;
+      }
+      const seen = node ? queried.get(node.id) : undefined;
+      if (node && (!seen || seen.depth < depth)) {
+        const matches = query.matches(node, { maxStartDepth: depth });
+        for (const qm of matches) {
+          for (const c of qm.captures) {
+            captured.add(c.node.startIndex);
+          }
+        }
+        queried.set(node.id, { node, depth, matches });
+      }
+    }
+  }
+  const groups = [...queried.values()].sort((a, b) => a.node.startIndex - b.node.startIndex || b.node.endIndex - a.node.endIndex);
+  const out: QueryMatch[] = [];
+  // A class queried down to its members and a member found by its own anchor give the same match twice.
+  const dedupe = groups.some((g) => g.depth > 0);
+  const seen = new Set<string>();
+  for (const g of groups) {
+    for (const m of g.matches) {
+      if (dedupe) {
+        const key = `${m.patternIndex}:${m.captures.map((c) => c.node.id).join(',')}`;
+        if (seen.has(key)) {
+          continue;
+        }
+        seen.add(key);
+      }
+      out.push(m);
+    }
+  }
+  return out;
 }
 
 export function emptyExtract(): Extract {

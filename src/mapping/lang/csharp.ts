@@ -4,7 +4,7 @@
  * routing (`[Route("api/[controller]")]` + `[HttpGet("{id}")]`) and minimal APIs (`app.MapGet`, `MapGroup`).
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import type { Extract, ExtractContext, LanguageSpec } from './common';
+import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
 import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
@@ -65,7 +65,7 @@ function extract(ctx: ExtractContext): Extract {
   const calls: Record<string, Node>[] = [];
   const methods: Record<string, Node>[] = [];
   const types = new Map<number, Node>();
-  for (const m of ctx.query.matches(ctx.root)) {
+  for (const m of ctx.matches()) {
     const c = capturesByName(m);
     if (c.ns) {
       ex.module = c.ns.text;
@@ -201,4 +201,23 @@ function call(ex: Extract, c: Record<string, Node>): void {
   }
 }
 
-export const csharpSpec: LanguageSpec = { language: 'csharp', grammar: 'tree-sitter-c-sharp.wasm', query: QUERY, nestedNames: true, extract };
+/** Where QUERY's patterns start (see common.ts): keep in step with QUERY and its predicate. */
+const ANCHORS: Anchor[] = [
+  { pattern: /\bnamespace\b/g, types: ['file_scoped_namespace_declaration', 'namespace_declaration'] },
+  // Types down to their members (methods and constructors have no keyword; `#if` blocks are one level deeper).
+  { pattern: /\b(?:class|struct|record|interface)\b/g, types: ['class_declaration', 'struct_declaration', 'record_declaration', 'interface_declaration'], depth: 3 },
+  // Local functions: `[modifiers] Type Name(` at the start of a line.
+  {
+    pattern: /^[ \t]*(?:(?:static|async|unsafe|extern)[ \t]+)*[\w.]+(?:<[^\n(]*>)?(?:\[[, ]*\])?\??[ \t]+(\w+)[ \t]*(?:<[^\n(]*>)?[ \t]*\(/dgm,
+    types: ['local_function_statement'],
+    up: 1,
+  },
+  {
+    pattern: /\.\s*(StartActivity|MapGet|MapPost|MapPut|MapDelete|MapPatch|MapGroup)\s*(?:<[^>\n]*>\s*)?\(/dg,
+    types: ['invocation_expression'],
+    up: 3,
+  },
+  { pattern: /\b(new)\b/dg, types: ['variable_declarator'], up: 1 },
+];
+
+export const csharpSpec: LanguageSpec = { language: 'csharp', grammar: 'tree-sitter-c-sharp.wasm', query: QUERY, anchors: ANCHORS, nestedNames: true, extract };

@@ -5,7 +5,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Framework } from '../types';
-import type { Extract, ExtractContext, LanguageSpec } from './common';
+import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
 import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
 
 const QUERY = `
@@ -90,7 +90,7 @@ function routerScope(call: Node, recv: string): RouterScope {
 function extract(ctx: ExtractContext): Extract {
   const ex = emptyExtract();
   const calls: Record<string, Node>[] = [];
-  for (const m of ctx.query.matches(ctx.root)) {
+  for (const m of ctx.matches()) {
     const c = capturesByName(m);
     if (c.pkg) {
       ex.module = c.pkg.text;
@@ -221,4 +221,16 @@ function gorillaMethods(call: Node): string[] | undefined {
   return methods.length && methods.every((m) => m) ? (methods as string[]) : undefined;
 }
 
-export const goSpec: LanguageSpec = { language: 'go', grammar: 'tree-sitter-go.wasm', query: QUERY, nestedNames: false, extract };
+/** Where QUERY's patterns start (see common.ts): keep in step with QUERY and its predicate. */
+const ANCHORS: Anchor[] = [
+  { pattern: /\bpackage\b/g, types: ['package_clause'] },
+  { pattern: /\bfunc\b/g, types: ['function_declaration', 'method_declaration'] },
+  {
+    pattern:
+      /\.\s*(Start|Tracer|HandleFunc|Handle|Get|Post|Put|Delete|Patch|Head|Options|Connect|Trace|Route|Group|Mount|Method|MethodFunc|GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|Any|NewRouter|Default|New|NewServeMux)\s*(?:\[[^\]\n]*\]\s*)?\(/dg,
+    types: ['call_expression'],
+    up: 2,
+  },
+];
+
+export const goSpec: LanguageSpec = { language: 'go', grammar: 'tree-sitter-go.wasm', query: QUERY, anchors: ANCHORS, nestedNames: false, extract };

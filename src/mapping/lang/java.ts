@@ -4,7 +4,7 @@
  * (`@RequestMapping` on the class + `@GetMapping`/`@PostMapping`/…/`@RequestMapping(method=…)` on methods).
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import type { Extract, ExtractContext, LanguageSpec } from './common';
+import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
 import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
@@ -91,7 +91,7 @@ function extract(ctx: ExtractContext): Extract {
   const methods: Record<string, Node>[] = [];
   /** Class start → its `@RequestMapping` prefix. */
   const classPrefix = new Map<number, string>();
-  for (const m of ctx.query.matches(ctx.root)) {
+  for (const m of ctx.matches()) {
     const c = capturesByName(m);
     if (c.pkg) {
       ex.module = c.pkg.text;
@@ -172,4 +172,14 @@ function invocation(ex: Extract, c: Record<string, Node>): void {
   });
 }
 
-export const javaSpec: LanguageSpec = { language: 'java', grammar: 'tree-sitter-java.wasm', query: QUERY, nestedNames: false, extract };
+/** Where QUERY's patterns start (see common.ts): keep in step with QUERY and its predicate. */
+const ANCHORS: Anchor[] = [
+  { pattern: /\bpackage\b/g, types: ['package_declaration'] },
+  // Types down to their members (methods and constructors have no keyword; enum bodies are one level deeper).
+  { pattern: /\b(?:class|interface|enum|record)\b/g, types: ['class_declaration', 'interface_declaration', 'enum_declaration', 'record_declaration'], depth: 3 },
+  // Anonymous classes: `new Runnable() {`.
+  { pattern: /\bnew\s+[\w.]+\s*(?:<[^>\n]*>)?\s*\([^)\n]*\)\s*(\{)/dg, types: ['class_body'], depth: 1 },
+  { pattern: /\b(spanBuilder|getTracer)\s*\(/dg, types: ['method_invocation'], up: 1 },
+];
+
+export const javaSpec: LanguageSpec = { language: 'java', grammar: 'tree-sitter-java.wasm', query: QUERY, anchors: ANCHORS, nestedNames: false, extract };

@@ -6,7 +6,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { resolveJsImport } from '../paths';
-import type { Extract, ExtractContext, LanguageSpec } from './common';
+import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
 import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const BASE_QUERY = `
@@ -39,7 +39,7 @@ function extract(ctx: ExtractContext): Extract {
   const classDecorators: Record<string, Node>[] = [];
   const methodDecorators: Record<string, Node>[] = [];
   const calls: Record<string, Node>[] = [];
-  for (const m of ctx.query.matches(ctx.root)) {
+  for (const m of ctx.matches()) {
     const c = capturesByName(m);
     if (c.fn) {
       ex.functions.push({ node: c.fn, nameRange: rangeOf(c['fn.name']), name: c['fn.name'].text });
@@ -284,6 +284,31 @@ function nest(ex: Extract, classDecorators: Record<string, Node>[], methodDecora
   }
 }
 
-export const javascriptSpec: LanguageSpec = { language: 'javascript', grammar: 'tree-sitter-javascript.wasm', query: BASE_QUERY + JS_FIELDS, nestedNames: false, extract };
-export const typescriptSpec: LanguageSpec = { language: 'typescript', grammar: 'tree-sitter-typescript.wasm', query: BASE_QUERY + TS_FIELDS, nestedNames: false, extract };
-export const tsxSpec: LanguageSpec = { language: 'typescript', grammar: 'tree-sitter-tsx.wasm', query: BASE_QUERY + TS_FIELDS, nestedNames: false, extract };
+/** Where the query's patterns start (see common.ts): keep in step with BASE_QUERY, its fields and predicates. */
+const ANCHORS: Anchor[] = [
+  { pattern: /\bfunction\b/g, types: ['function_declaration', 'generator_function_declaration', 'variable_declarator'], up: 2 },
+  { pattern: /=>/g, types: ['variable_declarator', 'public_field_definition', 'field_definition'], up: 1 },
+  // Classes down to their members: methods, fields, decorators in the body (method_definition has no keyword).
+  { pattern: /\bclass\b/g, types: ['class_declaration', 'class', 'abstract_class_declaration'], depth: 2 },
+  // Methods of object literals: `name(`, `async *name(`, `get name(` at the start of a line or after `{` or `,`
+  // (class members were found with their class).
+  {
+    pattern: /[\n{,][ \t]*(?:(?:async|get|set|static)[ \t]+)*\*?[ \t]*(?!(?:if|for|while|switch|catch|return|await|typeof|new|function|async)[ \t]*\()([#\w$]+|\[[^\]\n]*\]|'[^'\n]*'|"[^"\n]*")[ \t]*(?:<[^>\n]*>)?[ \t]*\(/dg,
+    types: ['method_definition'],
+    up: 2,
+    skipCaptured: true,
+  },
+  { pattern: /\bexport\b/g, types: ['export_statement'] },
+  { pattern: /\bimport\b/g, types: ['import_statement'] },
+  {
+    pattern: /\.\s*(startActiveSpan|startSpan|get|post|put|delete|patch|all|options|head|use|setGlobalPrefix)\s*(?:<[^>\n]*>\s*)?\(/dg,
+    types: ['call_expression'],
+    up: 2,
+  },
+  { pattern: /(Router|express|getTracer|require)\s*(?:<[^>\n]*>\s*)?\(/dg, types: ['variable_declarator'], up: 3 },
+  { pattern: /\b(module\s*\.\s*exports)\b/dg, types: ['assignment_expression'], up: 1 },
+];
+
+export const javascriptSpec: LanguageSpec = { language: 'javascript', grammar: 'tree-sitter-javascript.wasm', query: BASE_QUERY + JS_FIELDS, anchors: ANCHORS, nestedNames: false, extract };
+export const typescriptSpec: LanguageSpec = { language: 'typescript', grammar: 'tree-sitter-typescript.wasm', query: BASE_QUERY + TS_FIELDS, anchors: ANCHORS, nestedNames: false, extract };
+export const tsxSpec: LanguageSpec = { language: 'typescript', grammar: 'tree-sitter-tsx.wasm', query: BASE_QUERY + TS_FIELDS, anchors: ANCHORS, nestedNames: false, extract };

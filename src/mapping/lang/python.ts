@@ -6,7 +6,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Framework, ImportBinding } from '../types';
-import type { Extract, ExtractContext, LanguageSpec } from './common';
+import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
 import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
@@ -119,7 +119,7 @@ function extract(ctx: ExtractContext): Extract {
   /** function_definition start → its decorated_definition (the range that includes the decorators). */
   const outer = new Map<number, Node>();
   const decoratorCalls = new Set<number>();
-  for (const m of ctx.query.matches(ctx.root)) {
+  for (const m of ctx.matches()) {
     const c = capturesByName(m);
     if (c.cls) {
       ex.scopes.push(...scopeOf(c.cls, c['cls.name']));
@@ -256,4 +256,13 @@ function decorator(ex: Extract, c: Record<string, Node>): void {
   }
 }
 
-export const pythonSpec: LanguageSpec = { language: 'python', grammar: 'tree-sitter-python.wasm', query: QUERY, nestedNames: true, extract };
+/** Where QUERY's patterns start (see common.ts): keep in step with QUERY and its predicates. */
+const ANCHORS: Anchor[] = [
+  { pattern: /\b(?:class|def)\b/g, types: ['class_definition', 'function_definition'] },
+  { pattern: /^[ \t]*(@)/dgm, types: ['decorated_definition'], up: 1 },
+  { pattern: /\b(start_as_current_span|start_span|include_router|register_blueprint)\s*\(/dg, types: ['call'], up: 2 },
+  { pattern: /(FastAPI|APIRouter|Flask|Blueprint|get_tracer)\s*\(/dg, types: ['assignment'], up: 3 },
+  { pattern: /\b(?:import|from)\b/g, types: ['import_statement', 'import_from_statement'] },
+];
+
+export const pythonSpec: LanguageSpec = { language: 'python', grammar: 'tree-sitter-python.wasm', query: QUERY, anchors: ANCHORS, nestedNames: true, extract };
