@@ -22,15 +22,19 @@ export const ANY_SERVICE = '*';
 
 export function linkDocuments(input: readonly DocumentMap[]): DocumentMap[] {
   const ws = new Workspace(input);
-  const globalPrefixes = [...new Set(input.map((d) => d.globalPrefix).filter((p): p is string => p !== undefined))];
-  const nestPrefix = globalPrefixes.length === 1 ? globalPrefixes[0] : '';
+  // NestJS `setGlobalPrefix` and JAX-RS `@ApplicationPath` apply to every route of their framework (when unique).
+  const globalPrefix = (java: boolean): string => {
+    const all = [...new Set(input.filter((d) => (d.language === 'java') === java).map((d) => d.globalPrefix).filter((p): p is string => p !== undefined))];
+    return all.length === 1 ? all[0] : '';
+  };
+  const frameworkPrefix: Partial<Record<RouteInfo['framework'], string>> = { nestjs: globalPrefix(false), jaxrs: globalPrefix(true) };
 
   // Routes with every known prefix; handlers given by reference resolved to function ids.
   const routesByDoc = new Map<DocumentMap, RouteInfo[]>();
   for (const doc of input) {
     const out: RouteInfo[] = [];
     for (const r of doc.routes) {
-      const prefixes: Prefix[] = r.router !== undefined ? ws.prefixes(ws.routerId(doc, r.router)) : [{ prefix: r.framework === 'nestjs' ? nestPrefix : '', resolved: true }];
+      const prefixes: Prefix[] = r.router !== undefined ? ws.prefixes(ws.routerId(doc, r.router)) : [{ prefix: frameworkPrefix[r.framework] ?? '', resolved: true }];
       const handlerId = r.handlerId ?? (r.handlerName !== undefined ? ws.resolveHandler(doc, r.handlerName) : undefined);
       for (const p of prefixes) {
         const route = joinRoute(p.prefix, r.path);

@@ -19,8 +19,8 @@ function canonicalSegment(seg: string): string {
   if (seg === '*' || seg === '**') {
     return '{*}';
   }
-  // {id}, {id:int}, {id?}, {id:[0-9]+}, {*rest}, {**rest}, {path...}, {$}
-  let m = /^\{(\*{0,2})([^}:?.]*)(\.\.\.)?[^}]*\}$/.exec(seg);
+  // {id}, {id:int}, {id?}, {id:[0-9]+}, JAX-RS {id: [0-9]{1,4}}, {*rest}, {**rest}, {path...}, {$}
+  let m = /^\{(\*{0,2})([^}:?.]*)(\.\.\.)?(?:[:?].*|[^}]*)\}$/.exec(seg);
   if (m) {
     if (seg === '{$}') {
       return '';

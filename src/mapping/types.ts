@@ -64,6 +64,7 @@ export type Framework =
   | 'express'
   | 'nestjs'
   | 'spring'
+  | 'jaxrs'
   | 'aspnet'
   | 'nethttp'
   | 'chi'
@@ -165,7 +166,7 @@ export interface DocumentMap {
   imports: ImportBinding[];
   /** Local names exported under another name (`export default router` → `{ router: 'default' }`). */
   exports: Record<string, string>;
-  /** Global route prefix set in this document (`app.setGlobalPrefix('api')`). */
+  /** Global route prefix set in this document (NestJS `app.setGlobalPrefix('api')`, JAX-RS `@ApplicationPath("api")`). */
   globalPrefix?: string;
   /** True when the parser recovered from syntax errors (results may be partial). */
   hasErrors: boolean;

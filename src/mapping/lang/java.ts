@@ -1,7 +1,8 @@
 /**
  * Java: methods and constructors (`package.Class.method`, nested classes with `.`), `tracer.spanBuilder("x")` with
- * `getTracer("scope")`, `@WithSpan` (its value, or the agent's default `Class.method`), and Spring routes
- * (`@RequestMapping` on the class + `@GetMapping`/`@PostMapping`/…/`@RequestMapping(method=…)` on methods).
+ * `getTracer("scope")`, `@WithSpan` (its value, or the agent's default `Class.method`), Spring routes
+ * (`@RequestMapping` on the class + `@GetMapping`/`@PostMapping`/…/`@RequestMapping(method=…)` on methods) and JAX-RS
+ * routes (`@Path` on the class and/or method + `@GET`/`@POST`/…, under the workspace's `@ApplicationPath`).
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
@@ -24,6 +25,16 @@ const MAPPINGS: Record<string, string> = {
   PatchMapping: 'PATCH',
   RequestMapping: '*',
 };
+
+/** JAX-RS method designators (javax.ws.rs / jakarta.ws.rs); a `@Path` method without one is a sub-resource locator. */
+const JAXRS_VERBS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS']);
+
+interface ClassRoutes {
+  /** Spring: the class's `@RequestMapping` path ('' without one). */
+  spring: string;
+  /** JAX-RS: the class's `@Path`, when it is a root resource. */
+  jaxrs?: string;
+}
 
 interface Annotation {
   name: string;
@@ -89,16 +100,24 @@ function mappingPaths(a: Annotation): string[] {
 function extract(ctx: ExtractContext): Extract {
   const ex = emptyExtract();
   const methods: Record<string, Node>[] = [];
-  /** Class start → its `@RequestMapping` prefix. */
-  const classPrefix = new Map<number, string>();
+  /** Class start → its route prefixes. */
+  const classPrefix = new Map<number, ClassRoutes>();
   for (const m of ctx.matches()) {
     const c = capturesByName(m);
     if (c.pkg) {
       ex.module = c.pkg.text;
     } else if (c.cls) {
       ex.scopes.push(...scopeOf(c.cls, c['cls.name']));
-      const mapping = annotations(c.cls).find((x) => x.name === 'RequestMapping');
-      classPrefix.set(c.cls.startIndex, mapping ? mappingPaths(mapping)[0] : '');
+      const anns = annotations(c.cls);
+      const mapping = anns.find((x) => x.name === 'RequestMapping');
+      const jaxrs = anns.find((x) => x.name === 'Path');
+      const jaxrsPath = jaxrs ? stringValue(jaxrs.values.get('value'))?.value : undefined;
+      classPrefix.set(c.cls.startIndex, { spring: mapping ? mappingPaths(mapping)[0] : '', ...(jaxrsPath !== undefined ? { jaxrs: jaxrsPath } : {}) });
+      const app = anns.find((x) => x.name === 'ApplicationPath');
+      const appPath = app ? stringValue(app.values.get('value'))?.value : undefined;
+      if (appPath !== undefined) {
+        ex.globalPrefix = appPath;
+      }
     } else if (c.fn) {
       methods.push(c);
     } else if (c.call) {
@@ -112,12 +131,14 @@ function extract(ctx: ExtractContext): Extract {
   return ex;
 }
 
-function method(ex: Extract, fn: Node, nameNode: Node, classPrefix: Map<number, string>): void {
+function method(ex: Extract, fn: Node, nameNode: Node, classPrefix: Map<number, ClassRoutes>): void {
   const at = fn.startIndex;
   const cls = ex.scopes.filter((s) => s.start <= at && at < s.end).pop();
   const name = nameNode.text;
   ex.functions.push({ node: fn, nameRange: rangeOf(nameNode), name });
-  for (const a of annotations(fn)) {
+  const anns = annotations(fn);
+  jaxrsRoutes(ex, fn, anns, cls ? classPrefix.get(cls.start)?.jaxrs : undefined);
+  for (const a of anns) {
     if (a.name === 'WithSpan') {
       const given = stringValue(a.values.get('value'))?.value;
       const spanName = given && given !== '' ? given : `${cls?.name ?? ''}.${name}`;
@@ -128,13 +149,27 @@ function method(ex: Extract, fn: Node, nameNode: Node, classPrefix: Map<number, 
     if (!verb) {
       continue;
     }
-    const prefix = cls ? (classPrefix.get(cls.start) ?? '') : '';
+    const prefix = cls ? (classPrefix.get(cls.start)?.spring ?? '') : '';
     const methods = verb === '*' ? requestMethods(a.values.get('method')) : [verb];
     for (const path of mappingPaths(a)) {
       for (const m of methods.length ? methods : ['*']) {
         ex.routes.push({ framework: 'spring', method: m, path, prefix, range: rangeOf(a.node), at: a.node.startIndex, owner: fn.startIndex });
       }
     }
+  }
+}
+
+/** JAX-RS: `@GET` (…) with the method's `@Path` under the class's `@Path`; either path may be missing, not both. */
+function jaxrsRoutes(ex: Extract, fn: Node, anns: Annotation[], classPath: string | undefined): void {
+  const verbs = anns.filter((a) => JAXRS_VERBS.has(a.name));
+  const own = anns.find((a) => a.name === 'Path');
+  const path = own ? stringValue(own.values.get('value'))?.value : undefined;
+  if (verbs.length === 0 || (path === undefined && classPath === undefined)) {
+    return;
+  }
+  const joined = [classPath ?? '', path ?? ''].map((p) => p.replace(/^\/+|\/+$/g, '')).filter((p) => p !== '').join('/');
+  for (const v of verbs) {
+    ex.routes.push({ framework: 'jaxrs', method: v.name, path: `/${joined}`, range: rangeOf(v.node), at: v.node.startIndex, owner: fn.startIndex });
   }
 }
 

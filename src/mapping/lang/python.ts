@@ -17,7 +17,7 @@ const QUERY = `
   (decorator (call function: (attribute object: (_) @dec.obj attribute: (identifier) @dec.attr) arguments: (argument_list) @dec.args) @dec.call) @dec
   definition: (function_definition) @dec.fn)
 ((call function: (attribute attribute: (identifier) @call.attr) arguments: (argument_list)) @call
-  (#match? @call.attr "^(start_as_current_span|start_span|include_router|register_blueprint)$"))
+  (#match? @call.attr "^(start_as_current_span|start_span|include_router|register_blueprint|add_api_route|add_url_rule)$"))
 ((assignment right: (call function: (_) @asg.fn)) @asg
   (#match? @asg.fn "(FastAPI|APIRouter|Flask|Blueprint|get_tracer)$"))
 (import_from_statement) @import.from
@@ -185,6 +185,34 @@ function call(ctx: ExtractContext, ex: Extract, c: Record<string, Node>): void {
     const prefixNode = a.keywords.get(attr === 'include_router' ? 'prefix' : 'url_prefix');
     const prefix = stringValue(prefixNode)?.value ?? '';
     ex.mounts.push({ parent: obj.text, child: child.text, prefix, replacesPrefix: attr === 'register_blueprint' && !!prefixNode });
+  } else if (attr === 'add_api_route' || attr === 'add_url_rule') {
+    ruleCall(ex, c, attr, a);
+  }
+}
+
+/**
+ * FastAPI `app.add_api_route("/x", handler, methods=["POST"])` (path, endpoint) and Flask
+ * `app.add_url_rule("/x", view_func=handler)` / `add_url_rule("/x", "endpoint", handler, methods=[…])`
+ * (rule, endpoint, view_func): a route whose handler is given by reference; GET when no methods are given.
+ */
+function ruleCall(ex: Extract, c: Record<string, Node>, attr: 'add_api_route' | 'add_url_rule', a: Args): void {
+  const fastapi = attr === 'add_api_route';
+  const path = stringValue(a.positional[0] ?? a.keywords.get(fastapi ? 'path' : 'rule'));
+  const handler = fastapi ? (a.positional[1] ?? a.keywords.get('endpoint')) : (a.positional[2] ?? a.keywords.get('view_func'));
+  if (!path || !handler) {
+    return;
+  }
+  // A function by name (`handler`, `views.handler`); a class-based view (`UserAPI.as_view("users")`) stays unresolved.
+  const ref = handler.type === 'identifier' || handler.type === 'attribute' ? handler.text : undefined;
+  const methods = stringList(a.keywords.get('methods')) ?? ['GET'];
+  pushRoutes(ex, c['call.obj'].text, fastapi ? 'fastapi' : 'flask', methods, path.value, c.call, ref !== undefined ? { handlerName: ref } : {});
+}
+
+/** One route per method; the framework is the router's when it was declared in the file. */
+function pushRoutes(ex: Extract, router: string, guess: Framework, methods: string[], path: string, at: Node, handler: { handlerName?: string; owner?: number }): void {
+  const framework = ex.routers.find((r) => r.variable === router)?.framework ?? guess;
+  for (const method of methods) {
+    ex.routes.push({ framework, method: method.toUpperCase(), path, router, ...handler, range: rangeOf(at), at: at.startIndex });
   }
 }
 
@@ -239,28 +267,15 @@ function decorator(ex: Extract, c: Record<string, Node>): void {
   if (!path) {
     return;
   }
-  const router = c['dec.obj'].text;
-  const decl = ex.routers.find((r) => r.variable === router);
-  const framework: Framework = decl?.framework ?? (attr === 'route' ? 'flask' : 'fastapi');
   const methods = attr === 'route' || attr === 'api_route' ? (stringList(a.keywords.get('methods')) ?? ['GET']) : [attr];
-  for (const method of methods) {
-    ex.routes.push({
-      framework,
-      method: method.toUpperCase(),
-      path: path.value,
-      router,
-      range: rangeOf(c.dec),
-      at: c.dec.startIndex,
-      owner: fn.startIndex,
-    });
-  }
+  pushRoutes(ex, c['dec.obj'].text, attr === 'route' ? 'flask' : 'fastapi', methods, path.value, c.dec, { owner: fn.startIndex });
 }
 
 /** Where QUERY's patterns start (see common.ts): keep in step with QUERY and its predicates. */
 const ANCHORS: Anchor[] = [
   { pattern: /\b(?:class|def)\b/g, types: ['class_definition', 'function_definition'] },
   { pattern: /^[ \t]*(@)/dgm, types: ['decorated_definition'], up: 1 },
-  { pattern: /\b(start_as_current_span|start_span|include_router|register_blueprint)\s*\(/dg, types: ['call'], up: 2 },
+  { pattern: /\b(start_as_current_span|start_span|include_router|register_blueprint|add_api_route|add_url_rule)\s*\(/dg, types: ['call'], up: 2 },
   { pattern: /(FastAPI|APIRouter|Flask|Blueprint|get_tracer)\s*\(/dg, types: ['assignment'], up: 3 },
   { pattern: /\b(?:import|from)\b/g, types: ['import_statement', 'import_from_statement'] },
 ];

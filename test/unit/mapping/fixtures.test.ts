@@ -140,4 +140,43 @@ describe('mapping: fixture workspaces (exact maps)', function () {
       ],
     });
   });
+
+  it('FastAPI add_api_route on the app and on an APIRouter mounted with include_router, handlers from other modules', async () => {
+    assert.deepEqual(await map('python-fastapi-routes'), {
+      'service/api.py': ['6 service.api.list_orders (function) | GET /api/v1/orders', '10 service.api.order (function) | GET /api/v1/orders/{order_id} | DELETE /api/v1/orders/{order_id}'],
+      'service/handlers.py': ['6 service.handlers.health (function) | GET /health', '10 service.handlers.create_item (function) | span items.create @service.handlers | POST /items'],
+    });
+  });
+
+  it('Flask add_url_rule: view_func=, positional endpoint + view function, methods=, on a blueprint re-prefixed at registration', async () => {
+    assert.deepEqual(await map('python-flask-rules'), {
+      'blog/__init__.py': ['7 blog.create_app (function)'],
+      'blog/api.py': [
+        '7 blog.api.list_comments (function) | GET /api/v2/posts/<int:post_id>/comments',
+        '12 blog.api.CommentAPI.get (method)',
+        'unhandled GET /api/v2/comments/<int:comment_id> -> ?',
+      ],
+      'blog/views.py': [
+        '6 blog.views.index (function) | GET /',
+        '10 blog.views.show_post (function) | span posts.show @blog.views | GET /posts/<int:post_id>',
+        '15 blog.views.new_post (function) | POST /posts',
+      ],
+    });
+  });
+
+  it('JAX-RS: @Path on class and method, @GET/@POST/…, @ApplicationPath, javax and jakarta, sub-resource locators without a route', async () => {
+    assert.deepEqual(await map('java-jaxrs'), {
+      'src/main/java/com/acme/library/resources/AuthorResource.java': [
+        '11 com.acme.library.resources.AuthorResource.byName (method) | span AuthorResource.byName @? | GET /api/authors/{name}',
+        '18 com.acme.library.resources.AuthorResource.update (method) | PUT /api/authors/{name}',
+      ],
+      'src/main/java/com/acme/library/resources/BookResource.java': [
+        '23 com.acme.library.resources.BookResource.list (method) | GET /api/books',
+        '28 com.acme.library.resources.BookResource.get (method) | span books.lookup @com.acme.library | GET /api/books/{id}',
+        '39 com.acme.library.resources.BookResource.create (method) | POST /api/books',
+        '46 com.acme.library.resources.BookResource.delete (method) | DELETE /api/books/{id: \\\\d+}', // the Java escape as written
+        '52 com.acme.library.resources.BookResource.reviews (method)',
+      ],
+    });
+  });
 });

@@ -12,6 +12,8 @@ describe('mapping: canonicalRoute', () => {
     ['/users/{id?}', '/users/{}'],
     ['/users/:id(\\d+)', '/users/{}'],
     ['/users/{id:[0-9]+}', '/users/{}'],
+    ['/books/{id: \\d+}', '/books/{}'],
+    ['/books/{id: [0-9]{1,4}}/x', '/books/{}/x'],
     ['/files/*', '/files/{*}'],
     ['/files/*filepath', '/files/{*}'],
     ['/files/{*path}', '/files/{*}'],
