@@ -1,11 +1,12 @@
 /**
  * A small shop service instrumented the usual way: the real OpenTelemetry JS SDK with the real
- * HTTP and PostgreSQL auto-instrumentations, plus one manual span. Runs as a child process of the
- * end-to-end test (env PGPORT, PGUSER, OTLP_ENDPOINT optional); with OTLP_ENDPOINT it exports OTLP/HTTP
- * protobuf there, else it keeps finished spans in memory and sends them to the parent over IPC.
+ * HTTP and PostgreSQL auto-instrumentations, plus one manual span, exporting OTLP/HTTP protobuf with
+ * the SDK's batch processor to OTLP_ENDPOINT (the engine). Runs as a child process of the end-to-end
+ * test (env PGPORT, PGUSER, OTLP_ENDPOINT); IPC `stop` ends it after flushing every span.
  *
  * Endpoints: GET /orders/:id/items (planted N+1: one query per item), GET /reports/slow (planted slow
- * path inside the `buildReport` span), and the clean GET /users/:id and GET /health.
+ * path: `buildReport` waits SLOW_MS, far longer than anything else), and the clean GET /users/:id and
+ * GET /health.
  */
 import { context, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
@@ -14,8 +15,7 @@ import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type * as HttpModule from 'node:http';
 import type * as PgModule from 'pg';
@@ -23,35 +23,20 @@ import type * as PgModule from 'pg';
 export const SERVICE = 'shop-e2e';
 export const TRACER = 'sample-service';
 
-const memory = new InMemorySpanExporter();
-const otlp = process.env.OTLP_ENDPOINT ? new OTLPTraceExporter({ url: process.env.OTLP_ENDPOINT }) : undefined;
+/** The planted slow path (ms): clearly slower than the rest of the request even on a loaded machine. */
+export const SLOW_MS = 250;
+/** What a clean endpoint does besides its one query (ms): the query stays a small part of it. */
+export const LOGIC_MS = 100;
+
+if (!process.env.OTLP_ENDPOINT) {
+  throw new Error('OTLP_ENDPOINT (the engine OTLP/HTTP traces URL) is required');
+}
 const provider = new NodeTracerProvider({
   resource: resourceFromAttributes({ 'service.name': SERVICE, 'service.version': process.env.SERVICE_VERSION ?? '1.0.0' }),
-  spanProcessors: [otlp ? new BatchSpanProcessor(otlp, { scheduledDelayMillis: 200 }) : new SimpleSpanProcessor(memory)],
+  spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: process.env.OTLP_ENDPOINT }), { scheduledDelayMillis: 200 })],
 });
 provider.register();
 registerInstrumentations({ instrumentations: [new HttpInstrumentation(), new PgInstrumentation()] });
-
-/** The engine's span model, as plain JSON (the parent restores shared Resource objects). */
-function toPlain(s: ReadableSpan) {
-  const us = (t: [number, number]) => t[0] * 1e6 + Math.round(t[1] / 1e3);
-  return {
-    traceId: s.spanContext().traceId,
-    spanId: s.spanContext().spanId,
-    parentSpanId: s.parentSpanContext?.spanId,
-    name: s.name,
-    kind: s.kind + 1, // SDK enum (INTERNAL = 0) → OTLP numbering (INTERNAL = 1)
-    startUs: us(s.startTime),
-    endUs: us(s.endTime),
-    statusCode: s.status.code,
-    statusMessage: s.status.message,
-    attributes: s.attributes,
-    events: s.events.map((e) => ({ name: e.name, timeUs: us(e.time), attributes: e.attributes ?? {} })),
-    links: s.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: l.attributes ?? {} })),
-    resource: { serviceName: String(s.resource.attributes['service.name']), attributes: s.resource.attributes },
-    scope: { name: s.instrumentationScope.name, version: s.instrumentationScope.version },
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -98,7 +83,7 @@ async function main(): Promise<void> {
         const report = await tracer.startActiveSpan('buildReport', async (span) => {
           try {
             const r = await pool.query('SELECT count(*)::int AS n FROM orders');
-            await sleep(150);
+            await sleep(SLOW_MS);
             return r.rows[0];
           } finally {
             span.end();
@@ -108,7 +93,7 @@ async function main(): Promise<void> {
       } else if ((m = /^\/users\/(\d+)$/.exec(url.pathname))) {
         setRoute('/users/:id');
         const u = await pool.query('SELECT id, name FROM users WHERE id = $1', [Number(m[1])]);
-        await sleep(40); // business logic of a healthy endpoint: the query is a small part of it
+        await sleep(LOGIC_MS); // business logic of a healthy endpoint: the query is a small part of it
         send(u.rows.length ? 200 : 404, u.rows[0] ?? {});
       } else if (url.pathname === '/health') {
         setRoute('/health');
@@ -123,12 +108,8 @@ async function main(): Promise<void> {
     process.send?.({ type: 'ready', port: (server.address() as { port: number }).port });
   });
   process.on('message', (msg: { type: string }) => {
-    if (msg.type === 'flush') {
-      void provider.forceFlush().then(() => {
-        process.send?.({ type: 'spans', spans: memory.getFinishedSpans().map(toPlain) });
-        memory.reset();
-      });
-    } else if (msg.type === 'stop') {
+    if (msg.type === 'stop') {
+      // Shutting the provider down exports every span still queued, then the parent sees the exit.
       server.close();
       void pool.end().then(() => provider.shutdown()).then(() => process.exit(0));
     }
