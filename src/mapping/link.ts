@@ -256,6 +256,11 @@ class Workspace {
       const decls = this.docs.filter((d) => d.language === 'go' && dirOf(d.path) === dirOf(doc.path)).flatMap((d) => d.tracers.filter((t) => t.variable === s.tracerVar));
       scope = decls.length === 1 ? decls[0].scope : undefined;
     }
+    if (scope === undefined && s.tracerVar.includes('.')) {
+      // `Telemetry.Source` / `Tracing.TRACER`: a static field of a class in another file (Java, C#).
+      const scopes = new Set(this.docs.filter((d) => d.language === doc.language).flatMap((d) => d.tracers.filter((t) => t.variable === s.tracerVar).map((t) => t.scope)));
+      scope = scopes.size === 1 ? [...scopes][0] : undefined;
+    }
     return scope !== undefined ? { ...s, scope } : s;
   }
 }

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Language, Parser, Query } from '@vscode/tree-sitter-wasm';
 import type { Extract, FnDraft, LanguageSpec, RouteDraft, ScopeDraft, SpanDraft } from './lang/common';
-import { anchoredMatches } from './lang/common';
+import { anchoredMatches, classAt } from './lang/common';
 import { csharpSpec } from './lang/csharp';
 import { goSpec } from './lang/go';
 import { javaSpec } from './lang/java';
@@ -235,7 +235,7 @@ function assemble(spec: LanguageSpec, relPath: string, ex: Extract, hasErrors: b
   const orphanSpans: SpanLiteral[] = [];
   for (const s of [...ex.spans].sort((a, b) => a.at - b.at)) {
     const literal: SpanLiteral = { name: s.name, dynamic: s.dynamic, api: s.api, range: s.range };
-    const scope = s.scope ?? ex.tracers.find((t) => t.variable === s.tracerVar)?.scope;
+    const scope = s.scope ?? tracerScope(ex, s);
     if (scope !== undefined) {
       literal.scope = scope;
     }
@@ -288,6 +288,14 @@ function assemble(spec: LanguageSpec, relPath: string, ex: Extract, hasErrors: b
     doc.globalPrefix = ex.globalPrefix;
   }
   return doc;
+}
+
+/** The scope of the tracer a span is started on: `tracer`, or `self.tracer` / `this.tracer` of the enclosing class. */
+function tracerScope(ex: Extract, s: SpanDraft): string | undefined {
+  const own = /^(?:self|cls|this)\.(.+)$/.exec(s.tracerVar ?? '');
+  const cls = own ? classAt(ex, s.at) : undefined;
+  const name = own ? (cls ? `${cls.name}.${own[1]}` : own[1]) : s.tracerVar;
+  return ex.tracers.find((t) => t.variable === name)?.scope;
 }
 
 function joinPrefix(prefix: string, p: string): string {

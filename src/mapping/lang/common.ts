@@ -193,6 +193,25 @@ export function derive(c: Record<string, Node>, from: string, fields: Record<str
   }
 }
 
+/** The innermost class around a position (scopes found so far). */
+export function classAt(ex: Extract, at: number): ScopeDraft | undefined {
+  return ex.scopes.filter((s) => s.kind === 'class' && s.start <= at && at < s.end).pop();
+}
+
+/**
+ * Records a tracer / ActivitySource variable: by its bare name (`bare`) and, for a field of class `cls`, as
+ * `Class.field` (what `self.field` / `this.field` in its methods and, for a static one, other files use:
+ * `Telemetry.Source.StartActivity(…)`).
+ */
+export function addTracer(ex: Extract, variable: string, scope: string, cls: ScopeDraft | undefined, bare: boolean): void {
+  if (bare) {
+    ex.tracers.push({ variable, scope });
+  }
+  if (cls) {
+    ex.tracers.push({ variable: `${cls.name}.${variable}`, scope });
+  }
+}
+
 export function scopeOf(node: Node, name: Node | null | undefined, kind: ScopeDraft['kind'] = 'class'): ScopeDraft[] {
   return name ? [{ start: node.startIndex, end: node.endIndex, name: name.text, kind }] : [];
 }

@@ -5,7 +5,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
 (file_scoped_namespace_declaration name: (_) @ns)
@@ -85,7 +85,7 @@ function extract(ctx: ExtractContext): Extract {
       const args = namedChildren(c['var.new']).find((n) => n.type === 'argument_list');
       const scope = stringValue(args?.namedChild(0)?.namedChild(0));
       if (type?.split('.').pop() === 'ActivitySource' && scope) {
-        ex.tracers.push({ variable: c['var.name'].text, scope: scope.value });
+        addTracer(ex, c['var.name'].text, scope.value, classAt(ex, c.var.startIndex), true);
       }
     }
   }

@@ -6,7 +6,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
 (package_declaration (_) @pkg)
@@ -187,7 +187,7 @@ function invocation(ex: Extract, c: Record<string, Node>): void {
           ? decl.childForFieldName('left')?.text.replace(/^this\./, '')
           : undefined;
     if (scope !== undefined && variable) {
-      ex.tracers.push({ variable, scope });
+      addTracer(ex, variable, scope, classAt(ex, c.call.startIndex), true);
     }
     return;
   }

@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { resolveJsImport } from '../paths';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const BASE_QUERY = `
 (function_declaration name: (identifier) @fn.name) @fn
@@ -27,6 +27,8 @@ const BASE_QUERY = `
 ((assignment_expression left: (member_expression) @cjs.left right: (identifier) @cjs.right) (#eq? @cjs.left "module.exports"))
 `;
 const TS_FIELDS = `(public_field_definition name: (_) @fn.name value: [(arrow_function) (function_expression)] @fn)
+((public_field_definition name: (_) value: (call_expression function: (_) @var.fn arguments: (arguments))) @var
+  (#match? @var.fn "getTracer$"))
 (abstract_class_declaration name: (_) @cls.name) @cls
 (class_body (decorator (call_expression function: (identifier) @mdec.name arguments: (arguments) @mdec.args)) @mdec)`;
 const JS_FIELDS = `(field_definition property: (_) @fn.name value: [(arrow_function) (function_expression)] @fn)`;
@@ -77,7 +79,9 @@ function variable(ctx: ExtractContext, ex: Extract, c: Record<string, Node>): vo
   if (/getTracer$/.test(fn)) {
     const scope = stringValue(first)?.value;
     if (scope !== undefined) {
-      ex.tracers.push({ variable, scope });
+      // A class field (`private tracer = trace.getTracer('x')`) is used as `this.tracer`.
+      const field = c.var.type === 'public_field_definition';
+      addTracer(ex, variable, scope, field ? classAt(ex, c.var.startIndex) : undefined, !field);
     }
   } else if (fn === 'express') {
     ex.routers.push({ variable, framework: 'express', prefix: '', root: true });
@@ -305,7 +309,7 @@ const ANCHORS: Anchor[] = [
     types: ['call_expression'],
     up: 2,
   },
-  { pattern: /(Router|express|getTracer|require)\s*(?:<[^>\n]*>\s*)?\(/dg, types: ['variable_declarator'], up: 3 },
+  { pattern: /(Router|express|getTracer|require)\s*(?:<[^>\n]*>\s*)?\(/dg, types: ['variable_declarator', 'public_field_definition'], up: 3 },
   { pattern: /\b(module\s*\.\s*exports)\b/dg, types: ['assignment_expression'], up: 1 },
 ];
 

@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Framework, ImportBinding } from '../types';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
 (class_definition name: (identifier) @cls.name) @cls
@@ -234,7 +234,11 @@ function assignment(ctx: ExtractContext, ex: Extract, c: Record<string, Node>): 
   if (/get_tracer$/.test(fn)) {
     const scope = tracerScope(ctx, c['asg.args']);
     if (scope !== undefined) {
-      ex.tracers.push({ variable, scope });
+      // `self.tracer = …` in a method and `tracer = …` in a class body are used as `self.tracer` / `cls.tracer`.
+      const own = /^(?:self|cls)\.(\w+)$/.exec(variable);
+      const inClassBody = c.asg.parent?.parent?.parent?.type === 'class_definition';
+      const cls = own || inClassBody ? classAt(ex, c.asg.startIndex) : undefined;
+      addTracer(ex, own ? own[1] : variable, scope, cls, !cls);
     }
   } else if (/FastAPI$/.test(fn)) {
     ex.routers.push({ variable, framework: 'fastapi', prefix: '', root: true });

@@ -63,6 +63,7 @@ const o2 = {
 @Controller('users')
 export class UsersController {
   private x = () => 1;
+  private readonly t = api.trace.getTracer('member');
   @Get(':id')
   find(@Param('id') id: string) { return tracer.startSpan(\`u \${id}\`); }
   static async create() {}
