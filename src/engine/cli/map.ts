@@ -1,25 +1,28 @@
 /**
- * `spanlens-engine map --workspace DIR [--format text|json] [--storage DIR]`: prints the code map of a workspace —
- * functions, span literals, routes and key patterns. With `--storage` (the folder of a running engine's state
- * file), matches the engine's code objects and lists "never reached": instrumented code with no data.
+ * `spanlens-engine map --workspace DIR [--format text|json] [--engine | --storage DIR]`: prints the code map of a
+ * workspace — functions, span literals, routes and key patterns. With an engine (`--engine`: the one `serve` runs
+ * with its default storage; `--storage DIR`: the one running on DIR), matches the engine's code objects and lists
+ * "never reached": instrumented code with no data.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CodeObject, CodeObjectsResponse, EngineState } from '../../shared/api';
 import { API_PREFIX, ENGINE_NAME, STATE_FILE_NAME } from '../../shared/constants';
 import { createMapper, matchCodeObjects, mapWorkspace } from '../../mapping/index';
+import { defaultStorage } from '../config';
 import type { DocumentMap, FunctionInfo, MatchResult, WorkspaceMap } from '../../mapping/index';
 
-export const MAP_USAGE = `${ENGINE_NAME} map --workspace DIR [--format text|json] [--storage DIR]
+export const MAP_USAGE = `${ENGINE_NAME} map --workspace DIR [--format text|json] [--engine | --storage DIR]
 
 Prints the functions of every Python, JS/TS, Go, Java and C# file under DIR with their span-name literals,
-routes and code-object key patterns. With --storage (the storage folder of a running engine), also matches the
-engine's code objects to the functions and lists instrumented code that never reached the engine.
+routes and code-object key patterns. With a running engine (--engine or --storage), also matches the engine's
+code objects to the functions and lists instrumented code that never reached the engine.
 
 Options:
   --workspace DIR   folder to map (required)
   --format F        text (default) or json
-  --storage DIR     storage folder of a running engine (holds ${STATE_FILE_NAME})
+  --engine          use the engine running on the default storage (${defaultStorage()})
+  --storage DIR     use the engine running on this storage folder (holds ${STATE_FILE_NAME})
   --help            show this help
 `;
 
@@ -50,6 +53,8 @@ function parseArgs(argv: string[]): MapArgs | string {
       args.workspace = value();
     } else if (name === '--storage') {
       args.storage = value();
+    } else if (name === '--engine') {
+      args.storage = defaultStorage();
     } else if (name === '--format') {
       const f = value();
       if (f !== 'text' && f !== 'json') {

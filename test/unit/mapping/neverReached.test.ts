@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Context, SpanOptions, Tracer } from '@opentelemetry/api';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
@@ -60,13 +62,17 @@ async function sendSomeTraffic(e: EngineProcess): Promise<number> {
 describe('mapping: spanlens-engine map against a running engine (never reached)', function () {
   this.timeout(90_000);
   let engine: EngineProcess | undefined;
+  // The engine runs on the default storage of a home folder of its own, for `map --engine`.
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'spanlens-map-home-'));
   after(async () => {
     await engine?.stop();
-    engine?.cleanup();
+    fs.rmSync(home, { recursive: true, force: true });
   });
 
   it('matches the engine code objects to the workspace and lists the instrumented functions with no data', async () => {
-    engine = await startEngineProcess({ config: FAST_TRACES });
+    const storage = path.join(home, '.spanlens');
+    fs.mkdirSync(storage);
+    engine = await startEngineProcess({ config: FAST_TRACES, storage });
     const e = engine;
     const sent = await sendSomeTraffic(e);
     await waitFor(async () => (await e.client.stats()).traces >= 4, 'the 4 traces assembled');
@@ -97,7 +103,7 @@ describe('mapping: spanlens-engine map against a running engine (never reached)'
     assert.deepEqual([...out.match.unmatched].sort(), ['span:shop:app.services.user_service:persist', 'span:shop:opentelemetry.instrumentation.fastapi:create user']);
     assert.deepEqual(out.match.ambiguous, []);
 
-    const text = await runEngineCli(['map', '--workspace', WORKSPACE, '--storage', e.storage], { timeoutMs: 60_000 });
+    const text = await runEngineCli(['map', '--workspace', WORKSPACE, '--engine'], { timeoutMs: 60_000, env: { HOME: home } });
     assert.equal(text.code, 0, text.stderr);
     const tail = text.stdout.slice(text.stdout.indexOf('Never reached'));
     assert.equal(
