@@ -1,6 +1,7 @@
 /**
- * The background evaluation of the insights: started a moment after new traces were observed (at
- * most one start every MIN_GAP_MS while they keep coming) and once a minute anyway (time windows
+ * The background evaluation of the insights: started a moment after new traces were observed (while
+ * they keep coming, at most one start every MIN_GAP_MS, or longer when evaluations are costly, so
+ * they take at most a tenth of a core) and once a minute anyway (time windows
  * move, old insights are forgotten), run in slices of about SLICE_MS so no API request or OTLP
  * export waits behind a whole evaluation. Each result replaces the previous one at once.
  */
@@ -14,8 +15,10 @@ import type { AggregateReader } from './model';
 export const SLICE_MS = 5;
 /** After new traces, wait this long for more before evaluating (ms). */
 const SETTLE_MS = 200;
-/** While traces keep coming, at most one evaluation starts per this long (ms). */
+/** While traces keep coming, at most one evaluation starts per this long (ms) … */
 const MIN_GAP_MS = 3000;
+/** … and per this many times the event-loop time the last one took, so evaluations use ≤ 10 % of a core under sustained ingest. */
+const DUTY_FACTOR = 10;
 /** Evaluate at least this often even without new traces (ms). */
 const REFRESH_MS = 60_000;
 
@@ -75,7 +78,8 @@ export class EvaluationLoop {
     if (this.disposed || this.running) {
       return; // run() looks at `dirty` and the waiters when it ends
     }
-    const at = Math.max(Date.now() + delayMs, urgent ? 0 : this.lastStart + MIN_GAP_MS);
+    const gap = Math.max(MIN_GAP_MS, (this.lastRun?.busyMs ?? 0) * DUTY_FACTOR);
+    const at = Math.max(Date.now() + delayMs, urgent ? 0 : this.lastStart + gap);
     if (this.timer !== undefined && this.timerAt <= at) {
       return;
     }

@@ -164,6 +164,19 @@ export class AnalysisContext {
     }
   }
 
+  /** Stats over all data of one code object, read once per evaluation (those of spans and endpoints come with `spanAndEndpointStats`). */
+  statsOf(key: string): CodeObjectStats | undefined {
+    let byKey = this.cache.get('statsByKey') as Map<string, CodeObjectStats | undefined> | undefined;
+    if (!byKey) {
+      byKey = new Map(this.spanAndEndpointStats.map((st) => [st.codeObject.id, st] as const));
+      this.cache.set('statsByKey', byKey);
+    }
+    if (!byKey.has(key)) {
+      byKey.set(key, this.reader.stats(key));
+    }
+    return byKey.get(key);
+  }
+
   /** Sample traces of a code object's executions (memoized: several analyzers show them). */
   samplesOf(key: string): InsightDraft['sampleTraceIds'] {
     return this.memo(`samples\u0000${key}`, () => pickSamples(this.executionsByKey.get(key) ?? []));

@@ -15,7 +15,7 @@ interface Counts {
 
 /** Calls and errors of a key: the store's when it has the key, else the kept traces'. */
 function countsOf(ctx: AnalysisContext, key: string): Counts {
-  const st = ctx.reader.stats(key);
+  const st = ctx.statsOf(key);
   if (st) {
     return { calls: st.count, errors: st.errors };
   }
