@@ -13,7 +13,7 @@ import { insightCodeObjects, severityRank } from '../shared/api';
 import type { InsightProvider, InsightQuery } from './api/routes';
 import { codeObjectsForFile } from './api/routes';
 import type { EngineConfig } from './config';
-import { compareWithEngine } from './insights/compare';
+import { compareWithEngineSliced } from './insights/compare';
 import { resolveInsightConfig } from './insights/config';
 import { InsightEngine, SNAPSHOT_VERSION } from './insights/engine';
 import { EvaluationLoop, SLICE_MS } from './insightsLoop';
@@ -93,7 +93,7 @@ export function createInsightsPart(store: AggregateReader, config: EngineConfig,
       return select(index.all, q, index);
     },
     compare(baseline, candidate) {
-      return compareWithEngine(engine, store, baseline, candidate, Date.now()).comparison;
+      return compareWithEngineSliced(engine, store, baseline, candidate, Date.now(), SLICE_MS);
     },
   };
 

@@ -47,7 +47,7 @@ export interface InsightQuery {
 export interface InsightProvider {
   /** From the last background evaluation, or a promise when the query needs one (`fresh`, a run). */
   insights(q: InsightQuery): Insight[] | Promise<Insight[]>;
-  compare?(baseline: string, candidate: string): CompareResponse | undefined;
+  compare?(baseline: string, candidate: string): CompareResponse | undefined | Promise<CompareResponse | undefined>;
 }
 
 export type TraceImporter = (
@@ -268,7 +268,7 @@ export function buildRoutes(ctx: ApiContext): Route[] {
 
   const runs = (): RunsResponse => ({ runs: store.runs() });
 
-  const compare = ({ query }: { query: URLSearchParams }): CompareResponse => {
+  const compare = async ({ query }: { query: URLSearchParams }): Promise<CompareResponse> => {
     const baseline = optString(query, 'baseline', 512);
     const candidate = optString(query, 'candidate', 512);
     if (!baseline || !candidate) {
@@ -283,7 +283,7 @@ export function buildRoutes(ctx: ApiContext): Route[] {
     if (!b) {
       throw notFound(`no run '${candidate}'`);
     }
-    const fromEngine = ctx.insights?.compare?.(baseline, candidate);
+    const fromEngine = await ctx.insights?.compare?.(baseline, candidate);
     if (fromEngine) {
       return fromEngine;
     }

@@ -94,14 +94,16 @@ export function compareRuns(
 /** Both runs' insights from the engine (each run evaluated alone) and its raw samples: the API's and CLI's comparison. */
 export function compareWithEngine(engine: InsightEngine, reader: AggregateReader, baselineRunId: string, candidateRunId: string, now: number): { comparison: CompareResponse; candidateInsights: Insight[] } {
   const candidateInsights = engine.evaluateRun(reader, candidateRunId, now);
-  const comparison = compareRuns(
-    reader,
-    baselineRunId,
-    candidateRunId,
-    engine.evaluateRun(reader, baselineRunId, now),
-    candidateInsights,
-    (k, r) => engine.samples(k, r),
-    engine.config,
-  );
-  return { comparison, candidateInsights };
+  return { comparison: compareEvaluated(engine, reader, baselineRunId, candidateRunId, engine.evaluateRun(reader, baselineRunId, now), candidateInsights), candidateInsights };
+}
+
+/** `compareWithEngine` with both runs evaluated in slices (the running engine's API: no request holds the event loop for them). */
+export async function compareWithEngineSliced(engine: InsightEngine, reader: AggregateReader, baselineRunId: string, candidateRunId: string, now: number, sliceMs: number): Promise<CompareResponse> {
+  const candidateInsights = await engine.evaluateRunSliced(reader, candidateRunId, now, sliceMs);
+  const baselineInsights = await engine.evaluateRunSliced(reader, baselineRunId, now, sliceMs);
+  return compareEvaluated(engine, reader, baselineRunId, candidateRunId, baselineInsights, candidateInsights);
+}
+
+function compareEvaluated(engine: InsightEngine, reader: AggregateReader, baselineRunId: string, candidateRunId: string, baselineInsights: Insight[], candidateInsights: Insight[]): CompareResponse {
+  return compareRuns(reader, baselineRunId, candidateRunId, baselineInsights, candidateInsights, (k, r) => engine.samples(k, r), engine.config);
 }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Insight } from '../../../src/shared/api';
 import { insightCodeObjects } from '../../../src/shared/api';
+import { compareWithEngine } from '../../../src/engine/insights/compare';
 import { defaultConfig } from '../../../src/engine/config';
 import { InsightEngine } from '../../../src/engine/insights/engine';
 import type { SliceStats } from '../../../src/engine/insights/slices';
@@ -56,6 +57,27 @@ describe('insights/background evaluation', () => {
       assert.deepEqual(byKey, fresh.filter((i) => insightCodeObjects(i).includes('endpoint:shop:GET /orders')));
       assert.ok(byKey.some((i) => i.type === 'nPlusOne' && i.codeObject.startsWith('span:')));
       assert.equal(part.loop.runs, 1);
+    } finally {
+      part.loop.dispose();
+    }
+  });
+
+  it('compares runs in slices with the same result as at once', async () => {
+    const runs = [...plantNPlusOne(20, 20, 6, { startMs: T0, runId: 'v1', route: '/legacy' }), ...plantNPlusOne(20, 20, 6, { startMs: T0 + 3600_000, runId: 'v2' })];
+    const reader = new MemoryReader(runs);
+    const part = createInsightsPart(reader, defaultConfig(), silentLogger);
+    try {
+      for (const t of runs) {
+        part.observer.observeTrace(t);
+      }
+      const sliced = await part.provider.compare!('v1', 'v2');
+      const once = compareWithEngine(part.engine, reader, 'v1', 'v2', Date.now()).comparison;
+      // The same but for when each was evaluated.
+      const untimed = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === 'firstSeen' || k === 'lastSeen' ? undefined : v)));
+      assert.deepEqual(untimed(sliced), untimed(once));
+      // The N+1 moved from /legacy to /orders (the query's span code object is the same in both runs).
+      assert.deepEqual(sliced!.newInsights.filter((i) => i.type === 'nPlusOne').map((i) => i.codeObject), ['endpoint:shop:GET /orders']);
+      assert.deepEqual(sliced!.fixedInsights.filter((i) => i.type === 'nPlusOne').map((i) => i.codeObject), ['endpoint:shop:GET /legacy']);
     } finally {
       part.loop.dispose();
     }
