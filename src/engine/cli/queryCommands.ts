@@ -126,7 +126,9 @@ export const insightsCommand = queryCommand({
   options: { file: { type: 'string' }, keys: { type: 'string' }, 'min-severity': { type: 'string' }, limit: { type: 'string' }, run: { type: 'string' } },
   positionals: false,
   async body(p, engine, format, io) {
-    const q: Parameters<EngineAccess['client']['insights']>[0] = {};
+    // A one-shot command: wait for an evaluation that includes everything the engine has (a local
+    // engine has not evaluated anything yet when the query arrives).
+    const q: Parameters<EngineAccess['client']['insights']>[0] = { fresh: true };
     if (typeof p.values.file === 'string') {
       q.file = p.values.file;
     }
@@ -185,7 +187,7 @@ export const exportCommand = queryCommand({
         stats.push(s);
       }
     }
-    const doc = { exportedAt: new Date().toISOString(), runs: (await engine.client.runs()).runs, stats, insights: (await engine.client.insights(run ? { run } : {})).insights };
+    const doc = { exportedAt: new Date().toISOString(), runs: (await engine.client.runs()).runs, stats, insights: (await engine.client.insights(run ? { run } : { fresh: true })).insights };
     const text = JSON.stringify(doc, null, 2);
     if (typeof p.values.out === 'string') {
       writeFileSync(p.values.out, text);
