@@ -63,7 +63,19 @@ class InsightIndex {
 export function createInsightsPart(store: AggregateReader, config: EngineConfig, log: Logger): InsightsPart {
   const engine = new InsightEngine(resolveInsightConfig(config.sections.insights ?? {}));
   let index = new InsightIndex([]);
-  const loop = new EvaluationLoop(engine, store, log, (list) => (index = new InsightIndex(list)));
+  // Bumped when a result differs from the last one (what each insight says and its status), so the
+  // editor, which polls /stats, knows to ask again.
+  let version = 0;
+  let signature = '';
+  const publish = (list: readonly Insight[]): void => {
+    index = new InsightIndex(list);
+    const sig = list.map((i) => `${i.id}\u0000${i.status}\u0000${i.title}`).join('\u0001');
+    if (sig !== signature) {
+      signature = sig;
+      version++;
+    }
+  };
+  const loop = new EvaluationLoop(engine, store, log, publish);
 
   const select = (list: readonly Insight[], q: InsightQuery, from: InsightIndex | undefined): Insight[] => {
     const idx = from ?? new InsightIndex(list);
@@ -95,6 +107,7 @@ export function createInsightsPart(store: AggregateReader, config: EngineConfig,
     compare(baseline, candidate) {
       return compareWithEngineSliced(engine, store, baseline, candidate, Date.now(), SLICE_MS);
     },
+    version: () => version,
   };
 
   const observer: TraceObserver = {
@@ -116,13 +129,13 @@ export function createInsightsPart(store: AggregateReader, config: EngineConfig,
         if (!engine.restore(d)) {
           log.warn('saved insights state is from another version: starting empty');
         }
-        index = new InsightIndex(engine.insights());
+        publish(engine.insights());
         loop.changed();
       },
     },
     reset: () => {
       engine.restore({ version: SNAPSHOT_VERSION, traces: [], insights: [] });
-      index = new InsightIndex([]);
+      publish([]);
       loop.changed();
     },
   };

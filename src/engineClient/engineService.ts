@@ -138,7 +138,7 @@ export class EngineService implements vscode.Disposable {
     this.pollTimer = setInterval(() => void this.poll(), POLL_MS);
   }
 
-  /** Polls /stats; a change in stored spans (or the first answer) means new data. */
+  /** Polls /stats; a change in stored spans or insights (or the first answer) means new data. */
   async poll(): Promise<void> {
     const api = this.api;
     if (!api) {
@@ -148,7 +148,15 @@ export class EngineService implements vscode.Disposable {
       const stats = await api.stats({ timeoutMs: 2_000 });
       const prev = this.lastStats;
       this.lastStats = stats;
-      if (!prev || prev.spansStored !== stats.spansStored || prev.lastIngestAt !== stats.lastIngestAt || prev.ingestRatePerSec !== stats.ingestRatePerSec) {
+      // New insights come from the engine's background evaluation, a moment after the spans that
+      // raised them: their version counts as new data too.
+      if (
+        !prev ||
+        prev.spansStored !== stats.spansStored ||
+        prev.lastIngestAt !== stats.lastIngestAt ||
+        prev.ingestRatePerSec !== stats.ingestRatePerSec ||
+        prev.insightsVersion !== stats.insightsVersion
+      ) {
         this._onDidChangeData.fire(stats);
       }
     } catch (e) {

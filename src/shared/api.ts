@@ -208,6 +208,8 @@ export interface StatsResponse {
   maxEventLoopDelayMs?: number;
   /** Fraction of assembled traces the insights analyse right now (1 = all; less under heavy load). */
   analysedTraceFraction?: number;
+  /** Grows whenever the background evaluation gives different insights: clients refresh what they show. */
+  insightsVersion?: number;
 }
 
 /** `GET /api/v1/services` */

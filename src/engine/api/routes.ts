@@ -48,6 +48,8 @@ export interface InsightProvider {
   /** From the last background evaluation, or a promise when the query needs one (`fresh`, a run). */
   insights(q: InsightQuery): Insight[] | Promise<Insight[]>;
   compare?(baseline: string, candidate: string): CompareResponse | undefined | Promise<CompareResponse | undefined>;
+  /** Grows whenever the insights the API answers with changed (for `StatsResponse.insightsVersion`). */
+  version?(): number;
 }
 
 export type TraceImporter = (
@@ -130,6 +132,10 @@ export function buildRoutes(ctx: ApiContext): Route[] {
     };
     if (c.lastIngestAt) {
       out.lastIngestAt = c.lastIngestAt;
+    }
+    const insightsVersion = ctx.insights?.version?.();
+    if (insightsVersion !== undefined) {
+      out.insightsVersion = insightsVersion;
     }
     return out;
   };

@@ -86,6 +86,8 @@ describe('insight settings forwarded to the engine', () => {
       let got: string[] = [];
       await waitFor(async () => (got = await types(lowered)).some((t) => t.startsWith('nPlusOne ')), 'nPlusOne with minRepeats 3');
       assert.ok(got.includes('nPlusOne span:orders:orders-instrumentation:SELECT shop.items'), got.join('\n'));
+      // The editor learns of new insights from /stats (EngineService.poll).
+      assert.ok(((await lowered.client.stats()).insightsVersion ?? 0) >= 1);
       // The default engine has analysed the same assembled traces (their endpoint breakdown is there) without an N+1.
       await waitFor(async () => (got = await types(standard)).some((t) => t.startsWith('breakdown endpoint:orders:')), 'assembled traces on the default engine');
       assert.deepEqual(got.filter((t) => t.startsWith('nPlusOne ')), []);

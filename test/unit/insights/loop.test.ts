@@ -47,6 +47,7 @@ describe('insights/background evaluation', () => {
         part.observer.observeTrace(t);
       }
       // Nothing evaluated yet: the answer comes at once, from the (empty) last result.
+      assert.equal(part.provider.version!(), 0);
       const stale = part.provider.insights({});
       assert.ok(Array.isArray(stale));
       assert.deepEqual(stale, []);
@@ -57,6 +58,13 @@ describe('insights/background evaluation', () => {
       assert.deepEqual(byKey, fresh.filter((i) => insightCodeObjects(i).includes('endpoint:shop:GET /orders')));
       assert.ok(byKey.some((i) => i.type === 'nPlusOne' && i.codeObject.startsWith('span:')));
       assert.equal(part.loop.runs, 1);
+      // /stats carries a version that moves only when the insights changed.
+      assert.equal(part.provider.version!(), 1);
+      await part.provider.insights({ fresh: true });
+      assert.equal(part.loop.runs, 2);
+      assert.equal(part.provider.version!(), 1);
+      part.reset();
+      assert.equal(part.provider.version!(), 2);
     } finally {
       part.loop.dispose();
     }
