@@ -16,6 +16,8 @@ export const ENGINE_JS = resolve(__dirname, '../../../dist/engine.js');
 export interface EngineProcessOptions {
   /** Storage folder; default a new temp folder removed by `cleanup()`. */
   storage?: string;
+  /** The engine script (default: this checkout's dist/engine.js). */
+  engineJs?: string;
   /** Node binary to run the engine with (default: this process's). */
   node?: string;
   /** Extra `serve` arguments (ports default to 0 = free). */
@@ -78,7 +80,7 @@ export function runEngineCli(args: string[], opts: { node?: string; env?: NodeJS
 export async function startEngineProcess(opts: EngineProcessOptions = {}): Promise<EngineProcess> {
   const ownStorage = opts.storage === undefined;
   const storage = opts.storage ?? tempStorage();
-  const args = [ENGINE_JS, 'serve', '--storage', storage, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--api-port', '0', ...(opts.args ?? [])];
+  const args = [opts.engineJs ?? ENGINE_JS, 'serve', '--storage', storage, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--api-port', '0', ...(opts.args ?? [])];
   if (opts.config) {
     const file = join(storage, 'test-engine-config.json');
     writeFileSync(file, JSON.stringify(opts.config));
