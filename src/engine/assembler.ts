@@ -29,8 +29,11 @@ export interface BufferedSpan {
   codeObjects: number[];
   /** True when the span starts a local segment (a local root). */
   startsSegment: boolean;
-  /** True once its self time went into the aggregates. */
-  selfDone: boolean;
+  /**
+   * The self time (ms) that went into the aggregates for it; undefined until counted, NaN when it
+   * was counted before a restart (value unknown, so it is not recounted).
+   */
+  selfMs?: number;
 }
 
 export interface TraceBuffer {

@@ -27,6 +27,10 @@ export class DurationSketch {
   /** Exact values while count ≤ EXACT_LIMIT, else undefined. */
   samples: number[] | undefined = [];
   private sorted = false;
+  /** True once a value was taken back (see `remove`). */
+  private hasRemovals = false;
+  /** Removed values not found among the exact values yet. */
+  private removedSamples: number[] | undefined;
 
   get count(): number {
     return this.sketch.count;
@@ -45,7 +49,53 @@ export class DurationSketch {
     }
   }
 
+  /**
+   * Takes one value back that was added before, here or in a sketch this one is merged with (a
+   * span's self time recounted when a late child arrived). Its bin count goes down — a sketch made
+   * only of removals has negative bins until it is merged where the value was added. Min and max
+   * stay as they were (they bound the values).
+   */
+  remove(ms: number): void {
+    const v = ms > 0 && Number.isFinite(ms) ? ms : 0;
+    const s = this.sketch;
+    if (v > s.mapping.minPossible) {
+      s.store.add(s.mapping.key(v), -1);
+    } else {
+      s.zeroCount--;
+    }
+    s.count--;
+    s.sum -= v;
+    this.hasRemovals = true;
+    if (this.samples) {
+      // Added elsewhere (a row this delta merges into): taken from the exact list at the merge.
+      (this.removedSamples ??= []).push(v);
+      this.settleRemovals();
+    }
+  }
+
+  /** Cancels pending removals against the exact values; while any is pending, the sketch answers. */
+  private settleRemovals(): void {
+    if (!this.samples || !this.removedSamples) {
+      return;
+    }
+    this.removedSamples = this.removedSamples.filter((v) => {
+      const i = this.samples!.indexOf(v);
+      if (i < 0) {
+        return true;
+      }
+      this.samples!.splice(i, 1);
+      return false;
+    });
+    if (this.removedSamples.length === 0) {
+      this.removedSamples = undefined;
+    }
+  }
+
   merge(other: DurationSketch): void {
+    if (other.hasRemovals || this.hasRemovals) {
+      this.mergeWithRemovals(other);
+      return;
+    }
     if (other.count === 0) {
       return;
     }
@@ -55,8 +105,49 @@ export class DurationSketch {
         this.samples.push(v);
       }
       this.sorted = false;
+      this.settleRemovals();
     } else {
       this.samples = undefined;
+    }
+  }
+
+  /**
+   * Bin by bin: the library's merge skips a store whose counts sum to zero and copies over one
+   * whose counts do, which loses removals.
+   */
+  private mergeWithRemovals(other: DurationSketch): void {
+    const a = this.sketch;
+    const b = other.sketch;
+    const bins = b.store.bins;
+    for (let i = 0; i < bins.length; i++) {
+      if (bins[i] !== 0) {
+        a.store.add(i + b.store.offset, bins[i]);
+      }
+    }
+    a.zeroCount += b.zeroCount;
+    a.count += b.count;
+    a.sum += b.sum;
+    if (b.min < a.min) {
+      a.min = b.min;
+    }
+    if (b.max > a.max) {
+      a.max = b.max;
+    }
+    this.hasRemovals = true;
+    if (this.samples && other.samples === undefined) {
+      this.samples = undefined;
+    } else if (this.samples && other.samples) {
+      for (const v of other.samples) {
+        this.samples.push(v);
+      }
+      this.sorted = false;
+      if (other.removedSamples) {
+        (this.removedSamples ??= []).push(...other.removedSamples);
+      }
+      this.settleRemovals();
+      if (this.samples.length > EXACT_LIMIT) {
+        this.samples = undefined;
+      }
     }
   }
 
@@ -77,11 +168,16 @@ export class DurationSketch {
   }
 
   get max(): number {
-    return this.count === 0 ? 0 : this.sketch.max;
+    return this.count <= 0 ? 0 : this.exact() ? this.quantile(1) : this.sketch.max;
   }
 
   get min(): number {
-    return this.count === 0 ? 0 : this.sketch.min;
+    return this.count <= 0 ? 0 : this.exact() ? this.quantile(0) : this.sketch.min;
+  }
+
+  /** True while the exact values are all kept (then they, not the sketch, answer). */
+  private exact(): boolean {
+    return this.samples !== undefined && this.samples.length === this.count;
   }
 
   get sum(): number {
@@ -91,13 +187,21 @@ export class DurationSketch {
   encode(): Uint8Array {
     const w = new ByteWriter();
     const s = this.sketch;
-    w.uvarint(FORMAT);
-    w.uvarint(s.count);
-    w.uvarint(s.zeroCount);
-    w.f64(s.sum);
-    w.f64(s.count === 0 ? 0 : s.min);
-    w.f64(s.count === 0 ? 0 : s.max);
     const bins = s.store.bins;
+    // Bins are never negative where removals met their values; clamp anything else (a removal whose
+    // value was rolled up elsewhere) rather than store a negative count.
+    let positive = Math.max(0, s.zeroCount);
+    for (let i = 0; i < bins.length; i++) {
+      if (bins[i] > 0) {
+        positive += bins[i];
+      }
+    }
+    w.uvarint(FORMAT);
+    w.uvarint(positive);
+    w.uvarint(Math.max(0, s.zeroCount));
+    w.f64(s.sum);
+    w.f64(positive === 0 ? 0 : s.min);
+    w.f64(positive === 0 ? 0 : s.max);
     let nonEmpty = 0;
     for (let i = 0; i < bins.length; i++) {
       if (bins[i] > 0) {
@@ -114,7 +218,7 @@ export class DurationSketch {
         prevKey = key;
       }
     }
-    const samples = this.samples && this.samples.length === s.count ? this.samples : undefined;
+    const samples = this.samples && this.samples.length === positive ? this.samples : undefined;
     w.uvarint(samples ? samples.length + 1 : 0);
     for (const v of samples ?? []) {
       w.f64(v);

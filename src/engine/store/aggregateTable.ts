@@ -83,6 +83,13 @@ export class AggregateTable {
     this.delta(co, run, startMs).addSelf(selfMs);
   }
 
+  /** A self time counted before is replaced (late children): the old value taken back, the new one added. */
+  replaceSelf(co: number, run: number, startMs: number, oldMs: number, newMs: number): void {
+    const b = this.delta(co, run, startMs);
+    (b.self ??= new DurationSketch()).remove(oldMs);
+    b.self.add(newMs);
+  }
+
   /** Merges every delta into the table (inside the caller's transaction) and forgets them. */
   checkpoint(db: SqlDb, now: number): void {
     const get = db.stmt('SELECT * FROM agg WHERE co = ? AND t = ? AND run = ? AND res = 1');

@@ -221,7 +221,10 @@ export class IngestPipeline implements SpanSink {
       for (let j = 0; j < entries.length; j++) {
         cos[j] = aggregate ? this.store.recordCall(entries[j], runNo.get(s.resource)!, s, now) : entries[j].no;
       }
-      items[i] = { span: s, run: jb.runOf.get(s.resource)!.id, codeObjects: cos, startsSegment: starts[i], selfDone: !aggregate };
+      items[i] = { span: s, run: jb.runOf.get(s.resource)!.id, codeObjects: cos, startsSegment: starts[i] };
+      if (!aggregate) {
+        items[i].selfMs = NaN;
+      }
     }
     this.assembler.add(items, now);
     if (aggregate) {

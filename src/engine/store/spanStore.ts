@@ -14,6 +14,7 @@ import type { StoreBackendChoice } from '../config';
 import type { Logger } from '../logger';
 import type { AggregateReader, Span, StatsWindow } from '../model';
 import { AggregateTable } from './aggregateTable';
+import { onTraceAssembled, traceSpanDto } from './assembledTraces';
 import type { CheckpointParticipant } from './participants';
 import { Participants } from './participants';
 
@@ -188,73 +189,15 @@ export class SpanStore implements AggregateReader {
     return this.rate.reduce((a, b) => a + b, 0) / 60;
   }
 
-  /** Assembler hook: self time of newly assembled spans, and exemplar sampling. */
+  /** Assembler hook: self time of newly assembled spans (and recounts for late children), exemplars. */
   onTraceAssembled(t: TraceBuffer): void {
-    const fresh = t.items.filter((i) => !i.selfDone);
-    if (fresh.length === 0) {
-      return;
-    }
-    if (fresh.length === t.items.length) {
+    if (onTraceAssembled(t, this.registry, this.aggs, this.exemplarSampler)) {
       this.counters.traces++;
-    }
-    const children = new Map<string, Span[]>();
-    for (const i of t.items) {
-      if (i.span.parentSpanId) {
-        let l = children.get(i.span.parentSpanId);
-        if (!l) {
-          l = [];
-          children.set(i.span.parentSpanId, l);
-        }
-        l.push(i.span);
-      }
-    }
-    const best = new Map<number, Exemplar>();
-    for (const i of fresh) {
-      i.selfDone = true;
-      const s = i.span;
-      const self = selfTimeMs(s, children.get(s.spanId));
-      const run = this.registry.runs.get(i.run);
-      const durationMs = Math.max(0, (s.endUs - s.startUs) / 1000);
-      const error = s.statusCode === StatusCode.ERROR;
-      for (const co of i.codeObjects) {
-        if (run) {
-          this.aggs.addSelf(co, run.no, s.startUs / 1000, self);
-        }
-        const prev = best.get(co);
-        if (!prev || durationMs > prev.durationMs || (error && !prev.error)) {
-          best.set(co, { traceId: t.traceId, durationMs: Math.max(durationMs, prev?.durationMs ?? 0), error: error || (prev?.error ?? false), t: s.startUs / 1000 });
-        }
-      }
-    }
-    let keep = this.exemplarSampler.isKept(t.traceId);
-    for (const [co, e] of best) {
-      keep = this.exemplarSampler.offer(co, e) || keep;
-    }
-    if (keep) {
-      this.exemplarSampler.keepTrace(t.traceId, t.items[0].run, t.items.map((i) => this.traceSpanDto(i)));
     }
   }
 
   traceSpanDto(i: BufferedSpan): TraceSpanDto {
-    const s = i.span;
-    const dto: TraceSpanDto = {
-      traceId: s.traceId,
-      spanId: s.spanId,
-      name: s.name,
-      kind: s.kind,
-      service: s.resource.serviceName,
-      scope: s.scope.name,
-      startUs: s.startUs,
-      durationUs: Math.max(0, s.endUs - s.startUs),
-      status: s.statusMessage ? { code: s.statusCode, message: s.statusMessage } : { code: s.statusCode },
-      attributes: s.attributes,
-      events: s.events.map((e) => ({ name: e.name, timeUs: e.timeUs, attributes: e.attributes })),
-      codeObjects: i.codeObjects.map((no) => this.registry.byNo.get(no)?.ref.key).filter((k): k is string => k !== undefined),
-    };
-    if (s.parentSpanId) {
-      dto.parentSpanId = s.parentSpanId;
-    }
-    return dto;
+    return traceSpanDto(i, this.registry);
   }
 
   /**
@@ -452,30 +395,3 @@ export class SpanStore implements AggregateReader {
     return row ? (JSON.parse(String(row.spans)) as TraceSpanDto[]) : undefined;
   }
 }
-
-/** Duration minus the time covered by its children (clipped to the span), in ms. */
-export function selfTimeMs(span: Span, children: Span[] | undefined): number {
-  const dur = Math.max(0, span.endUs - span.startUs);
-  if (!children || children.length === 0) {
-    return dur / 1000;
-  }
-  const iv = children
-    .map((c) => [Math.max(c.startUs, span.startUs), Math.min(c.endUs, span.endUs)] as const)
-    .filter(([a, b]) => b > a)
-    .sort((x, y) => x[0] - y[0]);
-  let covered = 0;
-  let curS = 0;
-  let curE = 0;
-  for (const [a, b] of iv) {
-    if (a > curE) {
-      covered += Math.max(0, curE - curS);
-      curS = a;
-      curE = b;
-    } else if (b > curE) {
-      curE = b;
-    }
-  }
-  covered += Math.max(0, curE - curS);
-  return Math.max(0, dur - covered) / 1000;
-}
-

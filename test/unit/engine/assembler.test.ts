@@ -13,7 +13,7 @@ const opts: AssemblerOptions = { traceIdleMs: 100, traceOrphanIdleMs: 1000, late
 function trace(n: number, traceId = hex(16)): BufferedSpan[] {
   const root = span(svc, scope, { traceId, name: 'GET /', kind: 2, startMs: 1000, durMs: 10 });
   const kids = Array.from({ length: n - 1 }, (_, i) => span(svc, scope, { traceId, parent: root.spanId, name: `q${i}`, startMs: 1001 + i, durMs: 1 }));
-  return [root, ...kids].map((s) => ({ span: s, run: 'r', codeObjects: [], startsSegment: s === root, selfDone: false }));
+  return [root, ...kids].map((s) => ({ span: s, run: 'r', codeObjects: [], startsSegment: s === root}));
 }
 
 function make(over: Partial<AssemblerOptions> = {}) {

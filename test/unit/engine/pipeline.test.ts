@@ -8,7 +8,7 @@ import { createLogger, silentLogger } from '../../../src/engine/logger';
 import type { AssembledTrace } from '../../../src/engine/model';
 import { OverloadedError } from '../../../src/engine/model';
 import { IngestPipeline } from '../../../src/engine/store/pipeline';
-import { selfTimeMs } from '../../../src/engine/store/spanStore';
+import { selfTimeMs } from '../../../src/engine/store/assembledTraces';
 import { hex, resource, span } from './spanFixtures';
 
 const scope = { name: 'shop.orders' };
@@ -130,12 +130,40 @@ describe('ingest pipeline (in process, node-sqlite3-wasm)', function () {
     assert.equal(seen[1].traceId, seen[0].traceId);
     assert.equal(seen[1].spans.length, 3);
     const self = p.store.stats('endpoint:web:GET /orders/:id')!.selfTimeMs!;
-    assert.equal(self.p50, 99); // 100 ms minus child1's 1 ms (child2 came late)
+    // 100 ms minus both children's 1 ms: the root was counted with 99 ms before child2 came late,
+    // then recounted.
+    assert.deepEqual([self.p50, self.mean, self.max], [98, 98, 98]);
     // Exemplars: the trace is kept and readable by id.
     const ex = p.store.exemplars('endpoint:web:GET /orders/:id')!;
     assert.equal(ex.slowest[0].traceId, root.traceId);
     assert.equal(p.store.storedTrace(root.traceId)?.length, 3);
     await p.close();
+  });
+
+  it('recounts self time for a late child after the first count was checkpointed, and keeps it across a restart', async () => {
+    const p = open(storage);
+    const svc = resource('web');
+    const t0 = Date.now() - 5000;
+    // Ten requests of 100 ms with two 1 ms DB children each; in one of them the second child comes late.
+    const reqs = Array.from({ length: 10 }, (_, i) => request(svc, t0 + i * 200, 100, 2));
+    const late = reqs[3][2];
+    await p.ingest({ spans: reqs.flat().filter((s) => s !== late), rejected: 0 }, { transport: 'http' });
+    await new Promise((r) => setTimeout(r, 120));
+    p.assembler.sweep(Date.now());
+    p.checkpoint();
+    const before = p.store.stats('endpoint:web:GET /orders/:id')!.selfTimeMs!;
+    assert.deepEqual([before.p50, before.max], [98, 99]);
+    await p.ingest({ spans: [late], rejected: 0 }, { transport: 'http' });
+    await new Promise((r) => setTimeout(r, 120));
+    p.assembler.sweep(Date.now());
+    const after = p.store.stats('endpoint:web:GET /orders/:id')!.selfTimeMs!;
+    assert.deepEqual([after.p50, after.mean, after.max], [98, 98, 98]);
+    assert.equal(p.store.stats('endpoint:web:GET /orders/:id')!.count, 10);
+    await p.close();
+    const q = open(storage);
+    const again = q.store.stats('endpoint:web:GET /orders/:id')!.selfTimeMs!;
+    assert.deepEqual([again.p50, again.mean, again.max], [98, 98, 98]);
+    await q.close();
   });
 
   it('rejects impossible spans with a reason and counts them; files imports under their run', async () => {
