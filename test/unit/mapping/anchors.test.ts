@@ -20,6 +20,7 @@ tracer = trace.get_tracer(__name__)
 app: FastAPI = fastapi.FastAPI()
 bp = flask.Blueprint("bp", __name__, url_prefix="/bp")
 s = "def not_a_function(): class X"  # def in_comment(): start_span("no")
+greeting = "héllo wörld 🎉 — naïve café"  # non-ASCII and astral text before the anchors below
 @app.get("/x")
 @tracer.start_as_current_span("decorated")
 async def handler():
@@ -78,6 +79,8 @@ app.use('/api', router);
 app.setGlobalPrefix('v1');
 tracer?.startSpan('opt');
 const s = "function nope() { class X {} }";
+const emoji = '🎉🎉 ünïcödé'; // astral text: anchors are UTF-16 indexes like the tree's
+export function afterEmoji() { tracer.startSpan('after.emoji'); }
 // function inComment() {}
 `,
   },
