@@ -6,9 +6,9 @@
  *
  * Traces live in two maps, each ordered by last arrival: `pending` (spans not handed on yet) and
  * `done` (handed on, kept for late spans until the late window ends). Memory is bounded by a cap on
- * the spans buffered in total: handed-on traces are forgotten first (cheap), then the oldest
- * pending ones are handed on early. The event loop is never held long: sweeps work in slices of a
- * few milliseconds and eviction happens a batch at a time.
+ * the spans buffered in total: handed-on traces are forgotten first (cheap, while adding), then
+ * the oldest pending ones are handed on early by the next sweep. The event loop is never held
+ * long: adding a batch never runs the observers, and sweeps work in slices of a few milliseconds.
  */
 import type { AssembledTrace, Span, TraceObserver } from './model';
 import type { Logger } from './logger';
@@ -183,33 +183,47 @@ export class TraceAssembler {
       }
       this.pending.set(id, t);
     }
-    if (this.buffered > this.opts.maxBufferedSpans) {
-      this.evict(now);
-    }
+    // Forgetting handed-on traces is cheap and done at once; handing pending ones on early is
+    // left to the next sweep slice (see `overCap`), so adding a batch never runs the observers.
+    this.forgetDone();
   }
 
-  /** Back under the cap: forget handed-on traces first, then hand on the oldest pending ones early. */
-  private evict(now: number): void {
+  /** True when pending traces must be handed on early: call `sweep` soon. */
+  get overCap(): boolean {
+    return this.buffered > this.opts.maxBufferedSpans;
+  }
+
+  private forgetDone(): void {
     for (const t of this.done.values()) {
       if (this.buffered <= this.opts.maxBufferedSpans) {
         return;
       }
       this.forget(t);
     }
+  }
+
+  /** Back under the cap by handing on the oldest pending traces early, until the deadline. */
+  private evict(now: number, deadline: number): boolean {
+    this.forgetDone();
     let n = 0;
+    let more = false;
     for (const t of this.pending.values()) {
       if (this.buffered <= this.opts.maxBufferedSpans) {
         break;
       }
       this.emit(t, now);
       this.forget(t);
-      n++;
+      if ((++n & 15) === 0 && performance.now() > deadline) {
+        more = this.overCap;
+        break;
+      }
     }
     this.tracesEvicted += n;
     if (n > 0 && now - this.lastEvictWarning > 60_000) {
       this.lastEvictWarning = now;
       this.log.warn(`more than ${this.opts.maxBufferedSpans} spans waiting for their traces to complete: handing on the oldest traces early (setting maxBufferedSpans)`);
     }
+    return more;
   }
 
   /**
@@ -218,6 +232,9 @@ export class TraceAssembler {
    */
   sweep(now: number, sliceMs = SLICE_MS): boolean {
     const deadline = performance.now() + sliceMs;
+    if (this.overCap && this.evict(now, deadline)) {
+      return true;
+    }
     let n = 0;
     const minQuiet = Math.min(this.opts.traceIdleMs, this.opts.traceOrphanIdleMs);
     for (const t of this.pending.values()) {

@@ -41,6 +41,9 @@ function rowOf(r: SqlRow): BucketRow {
 
 const RES_CODE = (res: number): number => (res === HOUR_MS ? 60 : 1);
 
+/** Merged minute rows kept in memory between checkpoints. */
+const WRITTEN_ROWS_KEPT = 500;
+
 export class AggregateTable {
   private deltas = new Map<string, BucketRow>();
   private byCo = new Map<number, BucketRow[]>();
@@ -49,6 +52,8 @@ export class AggregateTable {
     return this.deltas.size;
   }
 
+  /** Minute rows as last written, by delta key, oldest write first (see `checkpoint`). */
+  private written = new Map<string, AggBucket>();
   /** The delta last used per code object × run: calls of one code object mostly share a minute. */
   private recent = new Map<number, BucketRow>();
 
@@ -90,22 +95,44 @@ export class AggregateTable {
     b.self.add(newMs);
   }
 
-  /** Merges every delta into the table (inside the caller's transaction) and forgets them. */
+  /**
+   * Merges every delta into the table (inside the caller's transaction) and forgets them. The rows
+   * written last are kept merged in memory (a few hundred: the minutes ingest is writing to), so
+   * the next checkpoint of the same minute neither reads nor decodes them again.
+   */
   checkpoint(db: SqlDb, now: number): void {
     const get = db.stmt('SELECT * FROM agg WHERE co = ? AND t = ? AND run = ? AND res = 1');
-    for (const d of this.deltas.values()) {
-      const existing = get.get(d.co, d.t, d.run);
-      if (existing) {
-        const b = decodeBucket(existing);
+    try {
+      for (const [k, d] of this.deltas) {
+        let b = this.written.get(k);
+        if (b) {
+          this.written.delete(k);
+        } else {
+          const existing = get.get(d.co, d.t, d.run);
+          b = existing ? decodeBucket(existing) : new AggBucket();
+        }
         b.merge(d.b, true);
         this.write(db, { ...d, b }, now);
-      } else {
-        this.write(db, d, now);
+        this.written.set(k, b);
       }
+    } catch (e) {
+      this.written.clear();
+      throw e;
+    }
+    for (const k of this.written.keys()) {
+      if (this.written.size <= WRITTEN_ROWS_KEPT) {
+        break;
+      }
+      this.written.delete(k);
     }
     this.deltas.clear();
     this.recent.clear();
     this.byCo.clear();
+  }
+
+  /** Forgets the rows kept merged in memory (the table changed under them: roll-up, retention, clear). */
+  forgetWritten(): void {
+    this.written.clear();
   }
 
   private write(db: SqlDb, r: BucketRow, now: number): void {
@@ -176,6 +203,7 @@ export class AggregateTable {
       }
       h.b.merge(m.b, false);
     }
+    this.written.clear();
     const del = db.stmt('DELETE FROM agg WHERE co = ? AND t = ? AND run = ? AND res = 1');
     for (const m of minutes) {
       del.run(m.co, m.t, m.run);
@@ -187,6 +215,7 @@ export class AggregateTable {
   }
 
   clear(): void {
+    this.written.clear();
     this.deltas.clear();
     this.recent.clear();
     this.byCo.clear();

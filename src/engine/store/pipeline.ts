@@ -113,7 +113,7 @@ export class IngestPipeline implements SpanSink {
   }
 
   /** Sweeps the assembler in slices, letting requests in between, until nothing is due. */
-  private sweep(): void {
+  private sweep(soon = false): void {
     if (this.sweeping) {
       return;
     }
@@ -131,7 +131,11 @@ export class IngestPipeline implements SpanSink {
         this.sweeping = false;
       }
     };
-    step();
+    if (soon) {
+      setImmediate(step);
+    } else {
+      step();
+    }
   }
 
   /** Files every span of the coming `ingest` calls with `origin.runId === run.id` under this run. */
@@ -227,6 +231,9 @@ export class IngestPipeline implements SpanSink {
       }
     }
     this.assembler.add(items, now);
+    if (this.assembler.overCap && this.started) {
+      this.sweep(true);
+    }
     if (aggregate) {
       this.store.countIngest(jb.spans.length, jb.rejected, now);
       this.dirty = true;

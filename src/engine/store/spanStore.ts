@@ -242,6 +242,7 @@ export class SpanStore implements AggregateReader {
   }
 
   private dropOlderThan(cutoff: number): void {
+    this.aggs.forgetWritten();
     const gone = this.db.transaction(() => {
       this.db.stmt('DELETE FROM agg WHERE updated < ?').run(cutoff);
       const nos = this.db

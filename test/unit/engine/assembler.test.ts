@@ -43,7 +43,7 @@ describe('trace assembler', () => {
     assert.equal(a.bufferedTraces, 0);
   });
 
-  it('over the cap forgets handed-on traces first and hands on pending ones only when needed', () => {
+  it('over the cap forgets handed-on traces first and hands on pending ones (in the sweep) only when needed', () => {
     const { a, emitted } = make({ maxBufferedSpans: 30 });
     const first = trace(10);
     a.add(first, 0);
@@ -61,7 +61,12 @@ describe('trace assembler', () => {
     assert.equal(a.bufferedSpans, 30);
     assert.equal(a.tracesEvicted, 0);
     a.add(trace(10), 180);
-    // Now the oldest pending trace had to be handed on early (whole) and forgotten.
+    // Adding never runs the observers: over the cap, the next sweep hands the oldest pending trace
+    // on early (whole) and forgets it.
+    assert.equal(emitted.length, 1);
+    assert.equal(a.overCap, true);
+    assert.equal(a.sweep(181), false);
+    assert.equal(a.overCap, false);
     assert.deepEqual(emitted.map((t) => t.traceId), [first[0].span.traceId, second[0].span.traceId]);
     assert.equal(emitted[1].spans.length, 10);
     assert.equal(a.tracesEvicted, 1);
