@@ -39,7 +39,8 @@ export interface BufferedSpan {
 export interface TraceBuffer {
   traceId: string;
   items: BufferedSpan[];
-  ids: Set<string>;
+  /** Span ids, once the trace has more than SMALL_TRACE spans (smaller ones are scanned). */
+  ids?: Set<string>;
   lastArrival: number;
   rootSeen: boolean;
   emitted: number;
@@ -107,6 +108,21 @@ function lowBits(traceId: string): number {
   return Number.isNaN(v) ? 0 : v;
 }
 
+/** Traces up to this many spans find duplicates by a scan, not a Set (most traces are small). */
+const SMALL_TRACE = 16;
+
+function hasSpan(t: TraceBuffer, spanId: string): boolean {
+  if (t.ids) {
+    return t.ids.has(spanId);
+  }
+  for (const i of t.items) {
+    if (i.span.spanId === spanId) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /** How long one sweep slice may hold the event loop. */
 const SLICE_MS = 8;
 
@@ -163,19 +179,25 @@ export class TraceAssembler {
         if (t) {
           this.done.delete(id);
         } else {
-          t = { traceId: id, items: [], ids: new Set(), lastArrival: now, rootSeen: false, emitted: 0, dropped: 0 };
+          t = { traceId: id, items: [], lastArrival: now, rootSeen: false, emitted: 0, dropped: 0 };
         }
       }
       t.lastArrival = now;
-      if (t.ids.has(it.span.spanId) || t.items.length >= this.opts.maxSpansPerTrace) {
-        if (!t.ids.has(it.span.spanId)) {
+      const dup = hasSpan(t, it.span.spanId);
+      if (dup || t.items.length >= this.opts.maxSpansPerTrace) {
+        if (!dup) {
           t.dropped++;
           this.spansDropped++;
         }
         (t.emitted < t.items.length || t.items.length === 0 ? this.pending : this.done).set(id, t);
         continue;
       }
-      t.ids.add(it.span.spanId);
+      if (t.ids) {
+        t.ids.add(it.span.spanId);
+      } else if (t.items.length >= SMALL_TRACE) {
+        t.ids = new Set(t.items.map((i) => i.span.spanId));
+        t.ids.add(it.span.spanId);
+      }
       t.items.push(it);
       this.buffered++;
       if (it.startsSegment || !it.span.parentSpanId) {

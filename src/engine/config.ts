@@ -82,7 +82,7 @@ export function defaultConfig(): EngineConfig {
     traceOrphanIdleMs: 10_000,
     maxBufferedSpans: 20_000,
     maxSpansPerTrace: 5000,
-    insightTracesPerSecond: 2000,
+    insightTracesPerSecond: 1000,
     exemplarsPerRole: 3,
     sections: {},
   };

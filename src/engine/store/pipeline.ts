@@ -13,11 +13,12 @@ import { endpointOf, functionOf, segmentStarts } from '../aggregates/codeObjectK
 import type { BufferedSpan, ObserverOptions } from '../assembler';
 import { TraceAssembler } from '../assembler';
 import type { Logger } from '../logger';
-import type { IngestOrigin, IngestResult, Resource, SpanBatch, SpanSink, TraceObserver } from '../model';
+import type { IngestOrigin, IngestResult, Resource, Span, SpanBatch, SpanSink, TraceObserver } from '../model';
 import { OverloadedError } from '../model';
 import { Journal } from './journal';
 import type { JournalBatch } from './journalCodec';
 import { decodeBatch, encodeBatch, validSpan } from './journalCodec';
+import type { CodeObjectEntry } from './registry';
 import type { RunRef } from './runs';
 import { runOfResource } from './runs';
 import type { CheckpointParticipant } from './spanStore';
@@ -212,18 +213,16 @@ export class IngestPipeline implements SpanSink {
     const registry = this.store.registry;
     for (let i = 0; i < jb.spans.length; i++) {
       const s = jb.spans[i];
-      const entries = [registry.spanCodeObject(s)];
+      // Numbers of its code objects; with `aggregate`, each counts the call (run 0: replay only).
+      const run = aggregate ? runNo.get(s.resource)! : 0;
+      const cos = [this.count(registry.spanCodeObject(s), run, s, now)];
       const ep = starts[i] ? endpointOf(s) : undefined;
       if (ep) {
-        entries.push(registry.codeObject(ep));
+        cos.push(this.count(registry.codeObject(ep), run, s, now));
       }
       const fn = functionOf(s);
       if (fn) {
-        entries.push(registry.codeObject(fn));
-      }
-      const cos = new Array<number>(entries.length);
-      for (let j = 0; j < entries.length; j++) {
-        cos[j] = aggregate ? this.store.recordCall(entries[j], runNo.get(s.resource)!, s, now) : entries[j].no;
+        cos.push(this.count(registry.codeObject(fn), run, s, now));
       }
       items[i] = { span: s, run: jb.runOf.get(s.resource)!.id, codeObjects: cos, startsSegment: starts[i] };
       if (!aggregate) {
@@ -238,6 +237,11 @@ export class IngestPipeline implements SpanSink {
       this.store.countIngest(jb.spans.length, jb.rejected, now);
       this.dirty = true;
     }
+  }
+
+  /** Counts a call of a code object in run number `run` (0: already counted, refill only). */
+  private count(e: CodeObjectEntry, run: number, s: Span, now: number): number {
+    return run === 0 ? e.no : this.store.recordCall(e, run, s, now);
   }
 
   /** Writes the in-memory state to SQLite and drops journal segments no longer needed. */
