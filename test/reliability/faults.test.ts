@@ -68,6 +68,9 @@ describe('reliability: kill -9 during sustained ingest', function () {
       while (acked() < KILL_AFTER_ACKS && Date.now() < until) {
         await sleep(20);
       }
+      const st = await e.client.stats();
+      tally.longestApplyMs = Math.max(tally.longestApplyMs, st.maxApplyMs ?? 0);
+      tally.longestLoopDelayMs = Math.max(tally.longestLoopDelayMs, st.maxEventLoopDelayMs ?? 0);
       tally.faultsInjected++;
       await e.kill9();
       killed = true;

@@ -1,6 +1,8 @@
 /**
  * The reliability tier's counts, printed once at the end of the run (README "Reliability" quotes
- * them): bad inputs tried and answered as documented, faults survived, acknowledged data lost.
+ * them): bad inputs tried and answered as documented, faults survived, acknowledged data lost, and
+ * how long ingest held the engine's event loop (measured, reported, not asserted: speed is for
+ * benchmarks).
  */
 export const tally = {
   inputsTried: 0,
@@ -10,6 +12,9 @@ export const tally = {
   batchesAcknowledged: 0,
   spansAcknowledged: 0,
   spansLost: 0,
+  /** Longest synchronous apply of one batch and longest event-loop delay seen under sustained ingest (ms). */
+  longestApplyMs: 0,
+  longestLoopDelayMs: 0,
 };
 
 export function reportLine(): string {
@@ -17,6 +22,7 @@ export function reportLine(): string {
   return (
     `reliability: ${t.inputsTried} bad inputs tried, ${t.inputsAsDocumented} answered as documented; ` +
     `${t.faultsSurvived}/${t.faultsInjected} faults survived; ` +
-    `${t.batchesAcknowledged} acknowledged batches (${t.spansAcknowledged} spans) checked after kill -9, ${t.spansLost} acknowledged spans lost`
+    `${t.batchesAcknowledged} acknowledged batches (${t.spansAcknowledged} spans) checked after kill -9, ${t.spansLost} acknowledged spans lost; ` +
+    `under that ingest the longest apply of one batch took ${t.longestApplyMs.toFixed(1)} ms (budget 50 ms), the longest event-loop delay was ${t.longestLoopDelayMs.toFixed(0)} ms`
   );
 }
