@@ -4,16 +4,18 @@
  * accepted too), field names lowerCamelCase, 64-bit integers a JSON number or a decimal string,
  * `bytesValue` base64; unknown fields are ignored. A value of the wrong shape throws `DecodeError`
  * naming its path, e.g. `resourceSpans[0].scopeSpans[1].spans[3].traceId`.
+ *
+ * Request bodies go through the fast path first (jsonFastDecoder.ts: one pass over the bytes, no
+ * parse tree); what it declines — malformed or unusual input — is decoded here, on `JSON.parse`'s
+ * result, which also words every error.
  */
 import type { AttrValue, Attributes } from '../../shared/api';
 import { DecodeError } from '../model';
 import type { Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model';
 import {
   MAX_VALUE_DEPTH,
-  REASON_PARENT_ID,
-  REASON_SPAN_ID,
-  REASON_TRACE_ID,
   RejectTally,
+  acceptSpan,
   finishResource,
   isValidHexId,
   newResource,
@@ -23,30 +25,65 @@ import {
   toSpanKind,
   toStatusCode,
 } from './spanBuilder';
+import { traceRequestJsonFastSteps } from './jsonFastDecoder';
+import { UNSUPPORTED } from './jsonReader';
 import { findJsonSyntaxError } from './jsonSyntax';
+import {
+  SPAN_KIND_NAMES,
+  STATUS_CODE_NAMES,
+  ShapeError,
+  asObject,
+  asObjectAt,
+  at,
+  bytesValue,
+  double,
+  int64,
+  optArray,
+  optEnum,
+  optNanosAsMicros,
+  optObject,
+  optString,
+  shape,
+} from './jsonValues';
+import type { Json } from './jsonValues';
 import { YIELD_MASK, runSliced, runSync } from './slices';
-
-type Json = Record<string, unknown>;
-
-/**
- * Thrown deep inside the walk; every level on the way out prepends its path segment, so building
- * a path costs nothing unless something is wrong.
- */
-class ShapeError extends Error {
-  readonly path: string[] = [];
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
 
 /** Parses and decodes one OTLP/JSON request body. */
 export function decodeTraceRequestJson(body: string | Uint8Array): SpanBatch {
-  return traceRequestFromJson(parseJson(body));
+  return runSync(traceRequestBodySteps(body));
 }
 
-/** Same as `decodeTraceRequestJson`, giving the event loop a turn every few milliseconds after parsing. */
+/** Same as `decodeTraceRequestJson`, giving the event loop a turn every few milliseconds. */
 export function decodeTraceRequestJsonSliced(body: string | Uint8Array): Promise<SpanBatch> {
-  return runSliced(traceRequestJsonSteps(parseJson(body), new RejectTally(), []));
+  return runSliced(traceRequestBodySteps(body));
+}
+
+/** A request body as steps: the fast path over its bytes; the general path when the fast one declines. */
+export function* traceRequestBodySteps(body: string | Uint8Array): Generator<void, SpanBatch> {
+  const bytes = bodyBytes(body);
+  if (bytes !== undefined) {
+    try {
+      return yield* traceRequestJsonFastSteps(bytes);
+    } catch (e) {
+      if (e !== UNSUPPORTED) {
+        throw e;
+      }
+    }
+  }
+  return yield* traceRequestJsonSteps(parseJson(body));
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * The body as UTF-8 bytes for the fast path. A string with surrogates stays with the general path:
+ * encoding would turn a lone one into U+FFFD, which `JSON.parse` of the string keeps.
+ */
+function bodyBytes(body: string | Uint8Array): Buffer | undefined {
+  if (typeof body !== 'string') {
+    return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  }
+  return SURROGATE.test(body) ? undefined : Buffer.from(body, 'utf8');
 }
 
 /**
@@ -94,14 +131,6 @@ export function* traceRequestJsonSteps(value: unknown, tally = new RejectTally()
     throw e;
   }
   return tally.batch(spans);
-}
-
-/** Prefixes the path of a ShapeError passing through a level with that level's `segment`. */
-function at(e: unknown, segment: string): unknown {
-  if (e instanceof ShapeError) {
-    e.path.unshift(segment);
-  }
-  return e;
 }
 
 function* decodeResourceSpans(value: unknown, spans: Span[], tally: RejectTally): Generator<void, void> {
@@ -193,24 +222,14 @@ function decodeSpan(value: unknown, resource: Resource, scope: Scope, tally: Rej
       throw at(e, 'status');
     }
   }
-  if (!isValidHexId(traceId, 32)) {
-    tally.add(REASON_TRACE_ID);
-    return undefined;
-  }
-  if (!isValidHexId(spanId, 16)) {
-    tally.add(REASON_SPAN_ID);
-    return undefined;
-  }
-  if (parent !== '' && !/^0{16}$/.test(parent)) {
-    if (!isValidHexId(parent, 16)) {
-      tally.add(REASON_PARENT_ID);
-      return undefined;
-    }
-    span.parentSpanId = parent;
-  }
-  span.traceId = traceId;
-  span.spanId = spanId;
-  return span;
+  const parentId = parent === '' || ZERO_SPAN_ID.test(parent) ? '' : validHexId(parent, 16);
+  return acceptSpan(span, validHexId(traceId, 32), validHexId(spanId, 16), parentId, tally);
+}
+
+const ZERO_SPAN_ID = /^0{16}$/;
+
+function validHexId(id: string, hexLength: number): string | undefined {
+  return isValidHexId(id, hexLength) ? id : undefined;
 }
 
 function decodeEvent(value: unknown): SpanEvent {
@@ -308,7 +327,7 @@ function decodeAnyValue(value: unknown, depth: number): AttrValue {
     return target;
   }
   if (o.bytesValue !== undefined && o.bytesValue !== null) {
-    return Buffer.from(optString(o, 'bytesValue'), 'base64').toString('base64');
+    return bytesValue(optString(o, 'bytesValue'));
   }
   return null;
 }
@@ -319,122 +338,3 @@ function checkDepth(depth: number): void {
   }
 }
 
-const SPAN_KIND_NAMES = ['SPAN_KIND_UNSPECIFIED', 'SPAN_KIND_INTERNAL', 'SPAN_KIND_SERVER', 'SPAN_KIND_CLIENT', 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER'];
-const STATUS_CODE_NAMES = ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'];
-
-function shape(field: string, reason: string): ShapeError {
-  const e = new ShapeError(reason);
-  e.path.push(field);
-  return e;
-}
-
-function asObject(value: unknown): Json {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ShapeError(`expected an object, got ${describe(value)}`);
-  }
-  return value as Json;
-}
-
-function asObjectAt(value: unknown, field: string): Json {
-  try {
-    return asObject(value);
-  } catch (e) {
-    throw at(e, field);
-  }
-}
-
-function optObject(o: Json, field: string): Json | undefined {
-  const v = o[field];
-  return v === undefined || v === null ? undefined : asObjectAt(v, field);
-}
-
-const EMPTY: unknown[] = [];
-function optArray(o: Json, field: string): unknown[] {
-  const v = o[field];
-  if (v === undefined || v === null) {
-    return EMPTY;
-  }
-  if (!Array.isArray(v)) {
-    throw shape(field, `expected an array, got ${describe(v)}`);
-  }
-  return v;
-}
-
-function optString(o: Json, field: string): string {
-  const v = o[field];
-  if (v === undefined || v === null) {
-    return '';
-  }
-  if (typeof v !== 'string') {
-    throw shape(field, `expected a string, got ${describe(v)}`);
-  }
-  return v;
-}
-
-function optEnum(o: Json, field: string, names: string[]): number {
-  const v = o[field];
-  if (v === undefined || v === null) {
-    return 0;
-  }
-  if (typeof v === 'number' && Number.isInteger(v)) {
-    return v;
-  }
-  if (typeof v === 'string') {
-    const i = names.indexOf(v);
-    if (i >= 0) {
-      return i;
-    }
-  }
-  throw shape(field, `expected an enum number, got ${describe(v)}`);
-}
-
-/** A uint64 nanosecond time, as a number or a decimal string → whole µs (exact for strings). */
-function optNanosAsMicros(o: Json, field: string): number {
-  const v = o[field];
-  if (v === undefined || v === null) {
-    return 0;
-  }
-  if (typeof v === 'string' && /^\d{1,20}$/.test(v)) {
-    return v.length > 3 ? Number(v.slice(0, -3)) : 0;
-  }
-  if (typeof v === 'number' && Number.isFinite(v) && v >= 0) {
-    return Math.floor(v / 1000);
-  }
-  throw shape(field, `expected a non-negative integer (number or decimal string), got ${describe(v)}`);
-}
-
-function int64(v: unknown, field: string): number {
-  if (typeof v === 'number' && Number.isInteger(v)) {
-    return v;
-  }
-  if (typeof v === 'string' && /^-?\d{1,20}$/.test(v)) {
-    return Number(v);
-  }
-  throw shape(field, `expected an integer (number or decimal string), got ${describe(v)}`);
-}
-
-function double(v: unknown): number {
-  if (typeof v === 'number') {
-    return v;
-  }
-  if (v === 'NaN') {
-    return NaN;
-  }
-  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) {
-    return Number(v);
-  }
-  throw shape('doubleValue', `expected a number, got ${describe(v)}`);
-}
-
-function describe(v: unknown): string {
-  if (v === null) {
-    return 'null';
-  }
-  if (Array.isArray(v)) {
-    return 'an array';
-  }
-  if (typeof v === 'string') {
-    return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  }
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
-}

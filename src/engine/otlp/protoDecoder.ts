@@ -8,21 +8,18 @@
  * order and more than once (protobuf merge semantics): resources and scopes are created up front
  * and filled in place, so spans can point at them before their fields are read.
  */
-import type { AttrValue, Attributes } from '../../shared/api';
 import type { Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model';
-import { HexIdCache, ProtoReader, utf8 } from './protoReader';
+import { ProtoReader, endMessage, readTag } from './protoReader';
+import { decodeKeyValue } from './protoValues';
+import { HexIdCache } from './strings';
 import { YIELD_MASK, runSliced, runSync } from './slices';
 import {
-  MAX_VALUE_DEPTH,
-  REASON_PARENT_ID,
-  REASON_SPAN_ID,
-  REASON_TRACE_ID,
   RejectTally,
+  acceptSpan,
   finishResource,
   newResource,
   newScope,
   newSpan,
-  setAttribute,
   toSpanKind,
   toStatusCode,
 } from './spanBuilder';
@@ -55,16 +52,6 @@ const LINK_SPAN_ID = 18;
 const LINK_ATTRIBUTES = 34;
 const STATUS_MESSAGE = 18;
 const STATUS_CODE = 24;
-const KEY_VALUE_KEY = 10;
-const KEY_VALUE_VALUE = 18;
-const ANY_STRING = 10;
-const ANY_BOOL = 16;
-const ANY_INT = 24;
-const ANY_DOUBLE = 33;
-const ANY_ARRAY = 42;
-const ANY_KVLIST = 50;
-const ANY_BYTES = 58;
-const LIST_VALUES = 10;
 
 /**
  * Decodes one ExportTraceServiceRequest. Spans with invalid ids are dropped and counted in
@@ -95,15 +82,6 @@ export function* traceRequestProtoSteps(bytes: Uint8Array): Generator<void, Span
     }
   }
   return tally.batch(spans);
-}
-
-function readTag(r: ProtoReader): number {
-  const at = r.pos;
-  const tag = r.uint32();
-  if (tag < 8) {
-    r.fail(`invalid tag ${tag}`, at);
-  }
-  return tag;
 }
 
 function* decodeResourceSpans(r: ProtoReader, end: number, spans: Span[], tally: RejectTally): Generator<void, void> {
@@ -238,26 +216,13 @@ function decodeSpan(r: ProtoReader, end: number, resource: Resource, scope: Scop
     }
   }
   endMessage(r, end);
-  if (!isValidId(buf, traceStart, traceLen, 16)) {
-    tally.add(REASON_TRACE_ID);
-    return undefined;
-  }
-  if (!isValidId(buf, spanStart, spanLen, 8)) {
-    tally.add(REASON_SPAN_ID);
-    return undefined;
-  }
+  const traceId = isValidId(buf, traceStart, traceLen, 16) ? hex(buf, traceStart, 16) : undefined;
+  const spanId = isValidId(buf, spanStart, spanLen, 8) ? hex(buf, spanStart, 8) : undefined;
+  let parent: string | undefined = '';
   if (parentLen !== 0) {
-    if (parentLen !== 8) {
-      tally.add(REASON_PARENT_ID);
-      return undefined;
-    }
-    if (!isZero(buf, parentStart, 8)) {
-      span.parentSpanId = hex(buf, parentStart, 8);
-    }
+    parent = parentLen !== 8 ? undefined : isZero(buf, parentStart, 8) ? '' : hex(buf, parentStart, 8);
   }
-  span.traceId = hex(buf, traceStart, 16);
-  span.spanId = hex(buf, spanStart, 8);
-  return span;
+  return acceptSpan(span, traceId, spanId, parent, tally);
 }
 
 function decodeEvent(r: ProtoReader, end: number): SpanEvent {
@@ -324,125 +289,6 @@ function decodeStatus(r: ProtoReader, end: number, span: Span): void {
     }
   }
   endMessage(r, end);
-}
-
-/** Decodes one KeyValue into `target[key]` (last one wins for a repeated key). */
-function decodeKeyValue(r: ProtoReader, end: number, target: Attributes, depth: number): void {
-  const buf = r.buf;
-  const at = r.pos;
-  // Fast path for what every SDK writes: key (short) then value (short), nothing else.
-  if (buf[at] === KEY_VALUE_KEY && buf[at + 1] < 0x80) {
-    const keyEnd = at + 2 + buf[at + 1];
-    if (keyEnd + 1 < end && buf[keyEnd] === KEY_VALUE_VALUE && buf[keyEnd + 1] < 0x80 && keyEnd + 2 + buf[keyEnd + 1] === end) {
-      const key = utf8(buf, at + 2, keyEnd);
-      const valueStart = keyEnd + 2;
-      let value: AttrValue;
-      if (buf[valueStart] === ANY_STRING && buf[valueStart + 1] < 0x80 && valueStart + 2 + buf[valueStart + 1] === end) {
-        value = utf8(buf, valueStart + 2, end);
-      } else {
-        r.pos = valueStart;
-        value = decodeAnyValue(r, end, depth);
-      }
-      r.pos = end;
-      setAttribute(target, key, value);
-      return;
-    }
-  }
-  let key = '';
-  let value: AttrValue = null;
-  while (r.pos < end) {
-    const tag = readTag(r);
-    if (tag === KEY_VALUE_KEY) {
-      key = r.string(end);
-    } else if (tag === KEY_VALUE_VALUE) {
-      value = decodeAnyValue(r, r.lenEnd(end), depth);
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  endMessage(r, end);
-  setAttribute(target, key, value);
-}
-
-/** AnyValue → plain value: int64 as the nearest number, bytes as base64, empty as null. */
-function decodeAnyValue(r: ProtoReader, end: number, depth: number): AttrValue {
-  let value: AttrValue = null;
-  while (r.pos < end) {
-    const tag = readTag(r);
-    switch (tag) {
-      case ANY_STRING:
-        value = r.string(end);
-        break;
-      case ANY_INT:
-        value = r.int64();
-        break;
-      case ANY_BOOL:
-        value = r.int64() !== 0;
-        break;
-      case ANY_DOUBLE:
-        value = r.double();
-        break;
-      case ANY_ARRAY:
-        value = decodeArray(r, r.lenEnd(end), depth + 1);
-        break;
-      case ANY_KVLIST:
-        value = decodeKvList(r, r.lenEnd(end), depth + 1);
-        break;
-      case ANY_BYTES: {
-        const bytesEnd = r.lenEnd(end);
-        value = r.buf.toString('base64', r.pos, bytesEnd);
-        r.pos = bytesEnd;
-        break;
-      }
-      default:
-        r.skip(tag & 7, end);
-    }
-  }
-  endMessage(r, end);
-  return value;
-}
-
-function decodeArray(r: ProtoReader, end: number, depth: number): AttrValue[] {
-  checkDepth(r, depth);
-  const values: AttrValue[] = [];
-  while (r.pos < end) {
-    const tag = readTag(r);
-    if (tag === LIST_VALUES) {
-      values.push(decodeAnyValue(r, r.lenEnd(end), depth));
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  endMessage(r, end);
-  return values;
-}
-
-function decodeKvList(r: ProtoReader, end: number, depth: number): Attributes {
-  checkDepth(r, depth);
-  const values: Attributes = {};
-  while (r.pos < end) {
-    const tag = readTag(r);
-    if (tag === LIST_VALUES) {
-      decodeKeyValue(r, r.lenEnd(end), values, depth);
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  endMessage(r, end);
-  return values;
-}
-
-function checkDepth(r: ProtoReader, depth: number): void {
-  if (depth > MAX_VALUE_DEPTH) {
-    r.fail(`attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`);
-  }
-}
-
-/** A skipped field may not straddle the end of its message. */
-function endMessage(r: ProtoReader, end: number): void {
-  if (r.pos !== end) {
-    r.fail('field runs past the end of its message');
-  }
 }
 
 function isZero(buf: Buffer, start: number, len: number): boolean {

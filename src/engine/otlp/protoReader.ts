@@ -1,10 +1,11 @@
 /**
  * A minimal protobuf wire-format reader (varint, fixed32/64, length-delimited) over one Buffer.
- * Hand-written for speed: no per-field closures, no intermediate objects; strings go through an
- * ASCII fast path. Every read is bounds-checked and malformed input throws `DecodeError` with the
+ * Hand-written for speed: no per-field closures, no intermediate objects; strings go through the
+ * shared string cache (strings.ts). Every read is bounds-checked and malformed input throws `DecodeError` with the
  * byte offset.
  */
 import { DecodeError } from '../model';
+import { utf8 } from './strings';
 
 export const WIRE_VARINT = 0;
 export const WIRE_FIXED64 = 1;
@@ -12,8 +13,6 @@ export const WIRE_LEN = 2;
 export const WIRE_FIXED32 = 5;
 
 const TWO_POW_32 = 4294967296;
-/** Strings up to this many bytes go through the string cache; longer ones straight to native code. */
-const SHORT_STRING = 48;
 
 export class ProtoReader {
   pos: number;
@@ -164,6 +163,23 @@ export class ProtoReader {
   }
 }
 
+/** Reads a field tag; tags below 8 (field number 0) are invalid. */
+export function readTag(r: ProtoReader): number {
+  const at = r.pos;
+  const tag = r.uint32();
+  if (tag < 8) {
+    r.fail(`invalid tag ${tag}`, at);
+  }
+  return tag;
+}
+
+/** A skipped field may not straddle the end of its message. */
+export function endMessage(r: ProtoReader, end: number): void {
+  if (r.pos !== end) {
+    r.fail('field runs past the end of its message');
+  }
+}
+
 export function int64ToNumber(lo: number, hi: number): number {
   if (hi & 0x80000000) {
     // negative: value = -(2^64 - (hi:lo))
@@ -176,100 +192,4 @@ export function int64ToNumber(lo: number, hi: number): number {
     return -(nhi * TWO_POW_32 + nlo);
   }
   return hi * TWO_POW_32 + lo;
-}
-
-/**
- * Buffer's native slices, called directly: `toString(encoding, …)` adds an encoding dispatch and
- * argument checks per call, which shows up when every span has a dozen strings and three ids.
- */
-interface NativeSlices {
-  utf8Slice(start: number, end: number): string;
-  hexSlice(start: number, end: number): string;
-}
-const proto = Buffer.prototype as unknown as Partial<NativeSlices>;
-const native = typeof proto.utf8Slice === 'function' && typeof proto.hexSlice === 'function';
-
-function utf8Slice(buf: Buffer, start: number, end: number): string {
-  return native ? (buf as unknown as NativeSlices).utf8Slice(start, end) : buf.toString('utf8', start, end);
-}
-
-export function hexSlice(buf: Buffer, start: number, end: number): string {
-  return native ? (buf as unknown as NativeSlices).hexSlice(start, end) : buf.toString('hex', start, end);
-}
-
-
-/**
- * Attribute keys, span names and most short values repeat from span to span. Short strings are
- * looked up in a small direct-mapped cache (a hash of the length and a few bytes, then a
- * byte-by-byte check), so a repeat costs no allocation and returns the same (already
- * internalized) string, which is also cheap as a property key.
- */
-const CACHE_SIZE = 4096;
-const cacheStrings: string[] = new Array<string>(CACHE_SIZE).fill('');
-
-/** UTF-8 bytes → string, through the cache for short strings. */
-export function utf8(buf: Buffer, start: number, end: number): string {
-  const len = end - start;
-  if (len === 0) {
-    return '';
-  }
-  if (len > SHORT_STRING) {
-    return utf8Slice(buf, start, end);
-  }
-  const h = Math.imul(len * 0x3b + buf[start] * 0x1f + buf[start + (len >> 1)], 0x9e3779b1) + buf[end - 1] * 0x2d;
-  const slot = (h ^ (h >>> 13)) & (CACHE_SIZE - 1);
-  const cached = cacheStrings[slot];
-  if (cached.length === len) {
-    let i = 0;
-    while (i < len && cached.charCodeAt(i) === buf[start + i]) {
-      i++;
-    }
-    if (i === len) {
-      return cached;
-    }
-  }
-  const s = utf8Slice(buf, start, end);
-  // Only pure ASCII is cached: then one byte is one character, which the check above relies on.
-  if (s.length === len) {
-    cacheStrings[slot] = s;
-  }
-  return s;
-}
-
-/**
- * Ids → lower-case hex, remembering recent ones: a trace id repeats for every span of its trace in
- * a batch, and a span id comes back as the parent id of each child. Direct-mapped on the first
- * bytes (ids are random), verified byte by byte.
- */
-export class HexIdCache {
-  private readonly bytes: Uint8Array;
-  private readonly strings: string[];
-  private readonly mask: number;
-
-  constructor(
-    private readonly idLength: number,
-    slots = 1024,
-  ) {
-    this.bytes = new Uint8Array(slots * idLength);
-    this.strings = new Array<string>(slots).fill('');
-    this.mask = slots - 1;
-  }
-
-  hex(buf: Buffer, start: number): string {
-    const n = this.idLength;
-    const slot = (buf[start] | (buf[start + 1] << 8) | (buf[start + n - 1] << 16)) & this.mask;
-    const at = slot * n;
-    const bytes = this.bytes;
-    let i = 0;
-    while (i < n && bytes[at + i] === buf[start + i]) {
-      i++;
-    }
-    if (i === n && this.strings[slot] !== '') {
-      return this.strings[slot];
-    }
-    const s = hexSlice(buf, start, start + n);
-    bytes.set(buf.subarray(start, start + n), at);
-    this.strings[slot] = s;
-    return s;
-  }
 }

@@ -81,6 +81,29 @@ export function padHexId(id: string, hexLength: number): string {
   return lower.length >= hexLength ? lower : '0'.repeat(hexLength - lower.length) + lower;
 }
 
+/**
+ * Gives a decoded span its ids, or counts why it is rejected (and returns undefined). Each id is
+ * lower-case hex, or undefined when invalid; `parentSpanId` is '' for a root span.
+ */
+export function acceptSpan(span: Span, traceId: string | undefined, spanId: string | undefined, parentSpanId: string | undefined, tally: RejectTally): Span | undefined {
+  if (traceId === undefined) {
+    tally.add(REASON_TRACE_ID);
+    return undefined;
+  }
+  if (spanId === undefined) {
+    tally.add(REASON_SPAN_ID);
+    return undefined;
+  }
+  if (parentSpanId === undefined) {
+    tally.add(REASON_PARENT_ID);
+    return undefined;
+  }
+  span.traceId = traceId;
+  span.spanId = spanId;
+  span.parentSpanId = parentSpanId === '' ? undefined : parentSpanId;
+  return span;
+}
+
 /** Counts rejected spans by reason; turns into `SpanBatch.rejected` / `rejectReason`. */
 export class RejectTally {
   count = 0;

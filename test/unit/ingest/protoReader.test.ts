@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { HexIdCache, utf8 } from '../../../src/engine/otlp/protoReader';
+import { HexIdCache, utf8 } from '../../../src/engine/otlp/strings';
 
 function rng(seed: number): () => number {
   let s = seed;
