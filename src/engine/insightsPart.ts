@@ -67,8 +67,10 @@ export function createInsightsPart(store: AggregateReader, config: EngineConfig,
   // editor, which polls /stats, knows to ask again.
   let version = 0;
   let signature = '';
+  let published = 0;
   const publish = (list: readonly Insight[]): void => {
     index = new InsightIndex(list);
+    published++;
     const sig = list.map((i) => `${i.id}\u0000${i.status}\u0000${i.title}`).join('\u0001');
     if (sig !== signature) {
       signature = sig;
@@ -108,6 +110,7 @@ export function createInsightsPart(store: AggregateReader, config: EngineConfig,
       return compareWithEngineSliced(engine, store, baseline, candidate, Date.now(), SLICE_MS);
     },
     version: () => version,
+    resultVersion: () => published,
   };
 
   const observer: TraceObserver = {

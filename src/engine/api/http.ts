@@ -54,8 +54,13 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
 }
 
+/** A response body already serialized (a handler's cached answer): sent as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
+  const text = body instanceof JsonText ? body.text : JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
   res.end(text);
 }

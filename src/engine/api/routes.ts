@@ -30,7 +30,7 @@ import type { IngestPipeline } from '../store/pipeline';
 import { newImportRun } from '../store/runs';
 import { basicInsights } from './basicInsights';
 import type { Route } from './http';
-import { ApiFailure, badRequest, notFound } from './http';
+import { ApiFailure, badRequest, JsonText, notFound } from './http';
 import { objectBody, optFlag, optInt, optList, optSeverity, optString, stringArray, windowOf } from './validate';
 
 export interface InsightQuery {
@@ -50,6 +50,11 @@ export interface InsightProvider {
   compare?(baseline: string, candidate: string): CompareResponse | undefined | Promise<CompareResponse | undefined>;
   /** Grows whenever the insights the API answers with changed (for `StatsResponse.insightsVersion`). */
   version?(): number;
+  /**
+   * Grows with every result the plain queries answer from (each background evaluation): answers
+   * are cached until it or the store's code objects change.
+   */
+  resultVersion?(): number;
 }
 
 export type TraceImporter = (
@@ -210,7 +215,30 @@ export function buildRoutes(ctx: ApiContext): Route[] {
     return s;
   };
 
-  const insights = async ({ query }: { query: URLSearchParams }): Promise<InsightsResponse> => {
+  // Plain insights queries (no run, not fresh) answered from the last result, as JSON text: the
+  // editor asks the same file again and again, and serializing the answer was most of the cost.
+  const insightsCache = new Map<string, { token: string; text: JsonText }>();
+  const insights = async (req: { query: URLSearchParams }): Promise<InsightsResponse | JsonText> => {
+    const { query } = req;
+    const version = ctx.insights?.resultVersion?.();
+    if (version === undefined || query.has('run') || optFlag(query, 'fresh')) {
+      return insightsAnswer(query);
+    }
+    const key = [...query].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&');
+    const token = `${version}|${store.registry.version}`;
+    const hit = insightsCache.get(key);
+    if (hit?.token === token) {
+      return hit.text;
+    }
+    const text = new JsonText(JSON.stringify(await insightsAnswer(query)));
+    if (insightsCache.size >= 64) {
+      insightsCache.clear();
+    }
+    insightsCache.set(key, { token, text });
+    return text;
+  };
+
+  const insightsAnswer = async (query: URLSearchParams): Promise<InsightsResponse> => {
     const keys = optList(query, 'keys');
     const file = optString(query, 'file');
     const minSeverity = optSeverity(query, 'minSeverity');

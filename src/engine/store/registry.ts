@@ -41,6 +41,8 @@ export class Registry {
   readonly runsByNo = new Map<number, RunEntry>();
   private nextCo = 1;
   private nextRun = 1;
+  /** Grows when a code object is added, changed (its code location) or dropped. */
+  version = 0;
   /**
    * Span code objects by service → scope → span name (+ http.route): most spans repeat a few
    * names, so the key (name normalization, concatenation) is derived once per name, not per span.
@@ -81,6 +83,7 @@ export class Registry {
   }
 
   clear(): void {
+    this.version++;
     this.spanCache.clear();
     this.codeObjects.clear();
     this.byNo.clear();
@@ -96,10 +99,12 @@ export class Registry {
       e = { no: this.nextCo++, ref, count: 0, errors: 0, firstSeen: Infinity, lastSeen: 0, updated: 0, dirty: true };
       this.codeObjects.set(ref.key, e);
       this.byNo.set(e.no, e);
+      this.version++;
     } else if (ref.code && !e.ref.code) {
       // A later span may carry the code location the first one lacked.
       e.ref = { ...e.ref, code: ref.code };
       e.dirty = true;
+      this.version++;
     }
     return e;
   }
@@ -169,6 +174,7 @@ export class Registry {
 
   /** Forgets code objects that retention removed from the database. */
   dropCodeObjects(nos: number[]): void {
+    this.version++;
     this.spanCache.clear();
     for (const no of nos) {
       const e = this.byNo.get(no);

@@ -100,6 +100,27 @@ describe('engine process fed by the real OpenTelemetry JS SDK', function () {
     assert.deepEqual(runs.map((r) => [r.id, r.source, r.spans]), [['version:2.0.0', 'service.version', summary.spans]]);
   });
 
+  it('plain insights queries are answered from a cache that follows every new evaluation', async () => {
+    const e = await start();
+    const first = await emitWorkload(makeExporter('proto', urlFor(e, 'proto')), { traces: 6 });
+    await settled(e, first.traces);
+    const fn = (await e.client.codeObjects({ kind: 'function' })).codeObjects[0];
+    const file = fn.code!.filepath!;
+    const fresh1 = await e.client.insights({ file, fresh: true });
+    assert.deepEqual(await e.client.insights({ file }), fresh1);
+    assert.deepEqual(await e.client.insights({ file }), fresh1, 'the same answer again (from the cache)');
+    const all1 = await e.client.insights({});
+    // More traffic, with errors this time: the next evaluation differs, and plain queries follow it.
+    const second = await emitWorkload(makeExporter('proto', urlFor(e, 'proto')), { traces: 12, seed: 3, serviceVersion: '2.0.0' });
+    await settled(e, first.traces + second.traces);
+    const all2 = await e.client.insights({ fresh: true });
+    assert.notDeepEqual(all2, all1);
+    assert.deepEqual(await e.client.insights({}), all2);
+    // Other query shapes are cached apart.
+    const limited = await e.client.insights({ limit: 1 });
+    assert.deepEqual(limited.insights, all2.insights.slice(0, 1));
+  });
+
   it('keeps the data across a restart, and everything acknowledged across kill -9', async () => {
     const storage = tempStorage();
     storages.push(storage);
