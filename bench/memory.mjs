@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Memory and disk: 10,000,000 SDK-made spans streamed into a fresh engine over OTLP/HTTP protobuf
 // (bounded concurrency: 8 requests in flight). The engine's RSS is sampled from /proc every 500 ms;
-// reported: RSS at the end (after a settle of a few seconds), the peak (VmHWM), and the RSS of the
+// reported: RSS at the end (after a settle of 3 s, and again 10 s and 30 s after the stream), the peak (VmHWM), and the RSS of the
 // fresh engine before any span (the same-run baseline). Disk: every file of the storage folder after
 // the engine stopped (last checkpoint written), per million spans.
 //   node bench/memory.mjs [--spans 10000000]
@@ -49,6 +49,12 @@ async function memoryRun(capture, spans, backend, node) {
     await new Promise((r) => setTimeout(r, 3000));
     const end = memory(pid);
     const stats = await engine.client.stats();
+    // Once ingest stopped, V8's memory reducer gives unused heap back over the next seconds.
+    const later = {};
+    for (const at of [10, 30]) {
+      await new Promise((r) => setTimeout(r, (at - (at === 10 ? 3 : 10)) * 1000));
+      later[`${at}s`] = memory(pid).rss;
+    }
     clearInterval(sampler);
     await engine.stop();
     const disk = diskBytes(engine.storage);
@@ -62,6 +68,7 @@ async function memoryRun(capture, spans, backend, node) {
       engineCpuSeconds: cpu,
       idleRss: idle,
       endRss: end.rss,
+      rssLater: later,
       peakRss: Math.max(end.peak, maxSampled),
       rssSamples: samples,
       storeBytesLive: stats.storeBytes,
