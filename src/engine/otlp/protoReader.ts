@@ -1,8 +1,8 @@
 /**
  * A minimal protobuf wire-format reader (varint, fixed32/64, length-delimited) over one Buffer.
  * Hand-written for speed: no per-field closures, no intermediate objects; strings go through the
- * shared string cache (strings.ts). Every read is bounds-checked and malformed input throws `DecodeError` with the
- * byte offset.
+ * shared string cache (strings.ts). Every read is bounds-checked and malformed input throws
+ * `DecodeError` with the byte offset.
  */
 import { DecodeError } from '../model';
 import { utf8 } from './strings';
