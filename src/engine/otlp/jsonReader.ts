@@ -11,7 +11,7 @@
 import { END, NO_KEYS, OTHER_KEY } from './jsonKeys';
 import type { KeySet } from './jsonKeys';
 import { digitsValue, escapedStringEnd, isDigit, numberEnd, numberValue } from './jsonText';
-import { utf8, utf8Slice } from './strings';
+import { ID_NOT_HEX, utf8, utf8Slice } from './strings';
 import type { HexTextCache } from './strings';
 
 export { UNSUPPORTED, unsupported } from './jsonUnsupported';
@@ -255,6 +255,24 @@ export class JsonReader {
    * an id go to the general path.
    */
   hexId(ids: HexTextCache): string {
+    if (this.peek() !== QUOTE) {
+      unsupported();
+    }
+    // The usual case, an id of the expected length, in one pass: hex digits are no quote, backslash
+    // or control character, so `lower` checks the string's syntax too.
+    const start = this.pos + 1;
+    const close = start + ids.length;
+    if (this.buf[close] === QUOTE) {
+      const id = ids.lower(this.buf, start, close);
+      if (id !== ID_NOT_HEX) {
+        this.pos = close + 1;
+        return id;
+      }
+    }
+    return this.otherId(ids);
+  }
+
+  private otherId(ids: HexTextCache): string {
     const close = this.rawString();
     const start = this.pos;
     this.pos = close + 1;
@@ -314,7 +332,8 @@ export class JsonReader {
     } else if (b === LOWER_T || b === LOWER_F) {
       this.boolean();
     } else if (!this.null()) {
-      this.number();
+      this.peek();
+      this.pos = numberEnd(this.buf, this.pos, this.end);
     }
   }
 

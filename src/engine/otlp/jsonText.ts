@@ -12,8 +12,12 @@ const PLUS = 0x2b;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
-/** Integers with up to this many digits are summed exactly; longer ones go through `Number()`. */
-const EXACT_DIGITS = 15;
+/**
+ * Integers of up to this many digits are summed digit by digit: exact (so equal to `Number()`)
+ * whenever the sum stays a safe integer, as every partial sum is smaller. Longer ones, or bigger
+ * sums, go through `Number()`.
+ */
+const SUMMED_DIGITS = 16;
 
 export function isDigit(b: number): boolean {
   return b >= ZERO && b <= NINE;
@@ -93,14 +97,14 @@ function digitsEnd(buf: Buffer, i: number, end: number): number {
 export function numberValue(buf: Buffer, start: number, end: number): number {
   const negative = buf[start] === MINUS;
   const digits = negative ? start + 1 : start;
-  if (end - digits <= EXACT_DIGITS) {
+  if (end - digits <= SUMMED_DIGITS) {
     let v = 0;
     let i = digits;
     while (i < end && isDigit(buf[i])) {
       v = v * 10 + (buf[i] - ZERO);
       i++;
     }
-    if (i === end) {
+    if (i === end && v <= Number.MAX_SAFE_INTEGER) {
       return negative ? -v : v;
     }
   }
@@ -109,12 +113,14 @@ export function numberValue(buf: Buffer, start: number, end: number): number {
 
 /** The decimal digits `buf[start, end)` as a number, rounded like `Number()` would. */
 export function digitsValue(buf: Buffer, start: number, end: number): number {
-  if (end - start > EXACT_DIGITS) {
-    return Number(latin1Slice(buf, start, end));
+  if (end - start <= SUMMED_DIGITS) {
+    let v = 0;
+    for (let i = start; i < end; i++) {
+      v = v * 10 + (buf[i] - ZERO);
+    }
+    if (v <= Number.MAX_SAFE_INTEGER) {
+      return v;
+    }
   }
-  let v = 0;
-  for (let i = start; i < end; i++) {
-    v = v * 10 + (buf[i] - ZERO);
-  }
-  return v;
+  return Number(latin1Slice(buf, start, end));
 }

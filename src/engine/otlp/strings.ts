@@ -113,9 +113,13 @@ export const ID_ZERO = 'zero';
 
 /** Value of an ASCII hex digit, -1 for any other byte. */
 const HEX_VALUE = new Int8Array(256).fill(-1);
+/** The lower-case digit (its character code) of an ASCII hex digit, -1 for any other byte. */
+const LOWER_HEX = new Int16Array(256).fill(-1);
 for (let i = 0; i < 16; i++) {
-  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i;
-  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i;
+  for (const digits of ['0123456789abcdef', '0123456789ABCDEF']) {
+    HEX_VALUE[digits.charCodeAt(i)] = i;
+    LOWER_HEX[digits.charCodeAt(i)] = '0123456789abcdef'.charCodeAt(i);
+  }
 }
 
 /**
@@ -134,6 +138,11 @@ export class HexTextCache {
     this.mask = slots - 1;
   }
 
+  /** Length of the ids (hex digits). */
+  get length(): number {
+    return this.idLength;
+  }
+
   /**
    * The id in `buf[start, end)` in lower case; `ID_NOT_HEX` unless it is exactly `idLength` hex
    * digits (either case), `ID_ZERO` when they are all zeros.
@@ -143,13 +152,12 @@ export class HexTextCache {
     if (end - start !== n) {
       return ID_NOT_HEX;
     }
-    // `| 0x20` lower-cases A–F and keeps digits; of the bytes that map to a hex digit this way only
-    // control characters (0x10–0x19) are not one themselves, and JSON strings cannot hold those raw.
+    // Hashed on `| 0x20` (lower-cases A–F, keeps digits); verified against the lower-case digits.
     const slot = ((buf[start] | 0x20) * 31 + (buf[start + 1] | 0x20) * 7 + (buf[start + 2] | 0x20) * 3 + (buf[end - 1] | 0x20)) & this.mask;
     const cached = this.strings[slot];
     if (cached !== '') {
       let i = 0;
-      while (i < n && cached.charCodeAt(i) === (buf[start + i] | 0x20)) {
+      while (i < n && cached.charCodeAt(i) === LOWER_HEX[buf[start + i]]) {
         i++;
       }
       if (i === n) {

@@ -91,6 +91,8 @@ const DECLINED: Record<string, string> = {
   'a duplicate null field': oneSpan(',"attributes":[{"key":"k","value":{"stringValue":"a","stringValue":null}}]'),
   'an escape in an id': oneSpan('').replace(`"spanId":"${SPAN}"`, `"spanId":"\\u0062${SPAN.slice(1)}"`),
   'a document that is an array': '[]',
+  // The id cache holds SPAN ('…3331'); a raw control character that lower-cases to '1' is still no digit.
+  'a control character in a cached id': oneSpan('').replace(`"spanId":"${SPAN}"`, `"spanId":"${SPAN.slice(0, 15)}\u0011"`),
   'nesting deeper than allowed': oneSpan(`,"attributes":[{"key":"deep","value":${'{"arrayValue":{"values":['.repeat(70)}${']}}'.repeat(70)}}]`),
 };
 
