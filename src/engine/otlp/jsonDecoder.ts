@@ -46,7 +46,7 @@ import {
   shape,
 } from './jsonValues';
 import type { Json } from './jsonValues';
-import { YIELD_MASK, runSliced, runSync } from './slices';
+import { atYieldPoint, runSliced, runSync } from './slices';
 
 /** Parses and decodes one OTLP/JSON request body. */
 export function decodeTraceRequestJson(body: string | Uint8Array): SpanBatch {
@@ -175,7 +175,7 @@ function* decodeScopeSpans(value: unknown, resource: Resource, spans: Span[], ta
     if (span !== undefined) {
       spans.push(span);
     }
-    if ((k & YIELD_MASK) === YIELD_MASK) {
+    if (atYieldPoint(spans.length, tally.count)) {
       yield;
     }
   }

@@ -11,7 +11,7 @@ import { keyValues, optEnum, optNanosAsMicros } from './jsonFastValues';
 import { END, KeySet } from './jsonKeys';
 import { JsonReader } from './jsonReader';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from './jsonValues';
-import { YIELD_MASK } from './slices';
+import { atYieldPoint } from './slices';
 import {
   RejectTally,
   acceptSpan,
@@ -80,12 +80,12 @@ function* scopeSpans(r: JsonReader, resource: Resource, spans: Span[], tally: Re
   for (let field = r.nextField(SCOPE_SPANS); field !== END; field = r.nextField(SCOPE_SPANS)) {
     if (field === 0) {
       r.arrayStart();
-      for (let k = 0; r.nextItem(); k++) {
+      while (r.nextItem()) {
         const span = readSpan(r, resource, scope, tally);
         if (span !== undefined) {
           spans.push(span);
         }
-        if ((k & YIELD_MASK) === YIELD_MASK) {
+        if (atYieldPoint(spans.length, tally.count)) {
           yield;
         }
       }

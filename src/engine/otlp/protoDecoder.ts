@@ -12,7 +12,7 @@ import type { Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../m
 import { ProtoReader, endMessage, readTag } from './protoReader';
 import { decodeKeyValue } from './protoValues';
 import { HexIdCache } from './strings';
-import { YIELD_MASK, runSliced, runSync } from './slices';
+import { atYieldPoint, runSliced, runSync } from './slices';
 import {
   RejectTally,
   acceptSpan,
@@ -120,7 +120,6 @@ function* decodeScopeSpans(
   tally: RejectTally,
 ): Generator<void, void> {
   const scope = newScope();
-  let n = 0;
   while (r.pos < end) {
     const tag = readTag(r);
     if (tag === SCOPE_SPANS_SPANS) {
@@ -128,7 +127,7 @@ function* decodeScopeSpans(
       if (span !== undefined) {
         spans.push(span);
       }
-      if ((++n & YIELD_MASK) === 0) {
+      if (atYieldPoint(spans.length, tally.count)) {
         yield;
       }
     } else if (tag === SCOPE_SPANS_SCOPE) {

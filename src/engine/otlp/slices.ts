@@ -7,6 +7,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /** Yield points come this often (in spans); a power of two minus one, used as a mask. */
 export const YIELD_MASK = 511;
+
+/**
+ * True after every `YIELD_MASK + 1` spans of a request (kept or rejected), counted over the whole
+ * request: exporters send many small scope lists, so a count per list might never get there.
+ */
+export function atYieldPoint(kept: number, rejected: number): boolean {
+  return ((kept + rejected) & YIELD_MASK) === 0;
+}
 /** Longest time one slice may run before the event loop gets a turn. */
 export const SLICE_BUDGET_MS = 10;
 

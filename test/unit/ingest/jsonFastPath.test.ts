@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import type { SpanBatch } from '../../../src/engine/model';
-import { decodeTraceRequestJson, decodeTraceRequestJsonSliced, parseJson, traceRequestFromJson } from '../../../src/engine/otlp/jsonDecoder';
+import { decodeTraceRequestJson, decodeTraceRequestJsonSliced, parseJson, traceRequestFromJson, traceRequestJsonSteps } from '../../../src/engine/otlp/jsonDecoder';
 import { traceRequestJsonFastSteps } from '../../../src/engine/otlp/jsonFastDecoder';
 import { KeySet, OTHER_KEY } from '../../../src/engine/otlp/jsonKeys';
 import { numberEnd, numberValue } from '../../../src/engine/otlp/jsonText';
 import { UNSUPPORTED } from '../../../src/engine/otlp/jsonUnsupported';
+import { traceRequestProtoSteps } from '../../../src/engine/otlp/protoDecoder';
 import { runSync } from '../../../src/engine/otlp/slices';
 import { HexTextCache, ID_NOT_HEX, ID_ZERO } from '../../../src/engine/otlp/strings';
 import { serializeSpans, workloadSpans } from '../../support/otelSdk';
@@ -126,6 +127,38 @@ describe('OTLP JSON fast path', () => {
       assert.deepEqual(decoded(body), general(body));
     });
   }
+
+  it('decodes invalid UTF-8 inside strings to the same replacement characters as the general path', () => {
+    const text = oneSpan(',"name":"NAME","attributes":[{"key":"k","value":{"stringValue":"VALUE"}}]');
+    const body = Buffer.concat(
+      text.split(/NAME|VALUE/).flatMap((part, i) => (i === 0 ? [Buffer.from(part)] : [Buffer.from(i === 1 ? [0x61, 0xe2, 0x82] : [0xff, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from(part)])),
+    );
+    const batch = fast(body);
+    assert.ok(batch !== undefined);
+    assert.deepEqual(batch, general(body));
+    assert.equal(batch.spans[0].name, 'a\ufffd');
+  });
+
+  it('gives the event loop a turn every 512 spans of a request, however they are split into scope lists', async () => {
+    const spans = await workloadSpans({ traces: 200, seed: 4 });
+    const body = Buffer.from(serializeSpans('json', spans));
+    const expected = Math.floor(spans.length / 512);
+    // The SDK writes one scope list per resource and scope: counting per list would give fewer turns.
+    const lists = (JSON.parse(body.toString()) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] }).resourceSpans.flatMap((rs) => rs.scopeSpans);
+    assert.ok(lists.reduce((n, l) => n + Math.floor(l.spans.length / 512), 0) < expected);
+    const turns = (steps: Generator<void, SpanBatch>): number => {
+      let n = 0;
+      let step = steps.next();
+      for (; !step.done; step = steps.next()) {
+        n++;
+      }
+      assert.equal(step.value.spans.length, spans.length);
+      return n;
+    };
+    assert.equal(turns(traceRequestJsonFastSteps(body)), expected);
+    assert.equal(turns(traceRequestJsonSteps(JSON.parse(body.toString()))), expected);
+    assert.equal(turns(traceRequestProtoSteps(serializeSpans('protobuf', spans))), expected);
+  });
 
   it('keeps the general path’s error messages with offsets for malformed bodies', async () => {
     const body = Buffer.from(oneSpan(',"name":"x",'));
