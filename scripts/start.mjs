@@ -5,6 +5,6 @@ import { readFileSync } from 'node:fs';
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 execFileSync('npm', ['run', '--silent', 'package'], { stdio: 'inherit' });
 console.log(`\nBuilt spanlens-${version}.vsix — install it with: code --install-extension spanlens-${version}.vsix\n`);
-const engine = spawn(process.execPath, ['dist/engine.js', 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
+const engine = spawn(process.execPath, ['--expose-gc', 'dist/engine.js', 'serve', ...process.argv.slice(2)], { stdio: 'inherit' });
 engine.on('exit', (code) => process.exit(code ?? 0));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => engine.kill(sig));

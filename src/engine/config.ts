@@ -52,6 +52,11 @@ export interface EngineConfig {
    * by trace id (aggregates always count every span).
    */
   insightTracesPerSecond: number;
+  /**
+   * With `--expose-gc`: one full GC once ingest has been quiet this long (V8 alone keeps the heap it
+   * grew under load; this gives it back to the developer's machine). 0 turns it off.
+   */
+  idleGcAfterMs: number;
   /** Exemplar traces kept per code object and role (slowest, errors, random). */
   exemplarsPerRole: number;
   /** Other sections of the config file, by name (e.g. `insights`). */
@@ -83,6 +88,7 @@ export function defaultConfig(): EngineConfig {
     maxBufferedSpans: 20_000,
     maxSpansPerTrace: 5000,
     insightTracesPerSecond: 1000,
+    idleGcAfterMs: 10_000,
     exemplarsPerRole: 3,
     sections: {},
   };
@@ -105,6 +111,7 @@ const NUMBER_FIELDS = [
   'maxBufferedSpans',
   'maxSpansPerTrace',
   'insightTracesPerSecond',
+  'idleGcAfterMs',
   'exemplarsPerRole',
 ] as const;
 

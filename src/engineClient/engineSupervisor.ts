@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import type { EngineState } from '../shared/api';
+import { ENGINE_RUNTIME_FLAGS } from '../shared/constants';
 import { EngineApi } from './apiClient';
 import { RestartPolicy } from './backoff';
 import { processAlive, readEngineState } from './stateFile';
@@ -124,7 +125,7 @@ export class EngineSupervisor {
 
   private async spawnEngine(): Promise<EngineConnection> {
     mkdirSync(this.o.storageDir, { recursive: true });
-    const args = [this.o.enginePath, 'serve', '--storage', this.o.storageDir, '--api-port', '0'];
+    const args = [...ENGINE_RUNTIME_FLAGS, this.o.enginePath, 'serve', '--storage', this.o.storageDir, '--api-port', '0'];
     if (this.o.host) {
       args.push('--host', this.o.host);
     }

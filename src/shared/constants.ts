@@ -14,6 +14,11 @@ export const MAX_OTLP_BODY_BYTES = 64 * 1024 * 1024;
 
 /** File the engine writes into its storage folder (mode 0600) with its ports and API token. */
 export const STATE_FILE_NAME = 'engine.json';
+/**
+ * Runtime flags the engine process is started with (by the extension, the tests and the benches):
+ * `--expose-gc` lets it give memory back once ingest has been quiet (see the pipeline's idle GC).
+ */
+export const ENGINE_RUNTIME_FLAGS: readonly string[] = ['--expose-gc'];
 export const API_PREFIX = '/api/v1';
 
 /** Languages that get CodeLens and hovers; each is also an `onLanguage:` activation event. */

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { EngineState } from '../../src/shared/api';
+import { ENGINE_RUNTIME_FLAGS } from '../../src/shared/constants';
 import { EngineApiClient } from '../../src/engine/api/client';
 
 export const ENGINE_JS = resolve(__dirname, '../../../dist/engine.js');
@@ -80,7 +81,7 @@ export function runEngineCli(args: string[], opts: { node?: string; env?: NodeJS
 export async function startEngineProcess(opts: EngineProcessOptions = {}): Promise<EngineProcess> {
   const ownStorage = opts.storage === undefined;
   const storage = opts.storage ?? tempStorage();
-  const args = [opts.engineJs ?? ENGINE_JS, 'serve', '--storage', storage, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--api-port', '0', ...(opts.args ?? [])];
+  const args = [...ENGINE_RUNTIME_FLAGS, opts.engineJs ?? ENGINE_JS, 'serve', '--storage', storage, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--api-port', '0', ...(opts.args ?? [])];
   if (opts.config) {
     const file = join(storage, 'test-engine-config.json');
     writeFileSync(file, JSON.stringify(opts.config));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { EngineProcess } from '../../support/engineProcess';
 import { readEngineState, runEngineCli, startEngineProcess, tempStorage } from '../../support/engineProcess';
 import { EngineApiClient } from '../../../src/engine/api/client';
+import { emitWorkload, makeExporter } from '../../support/otelSdk';
 
 describe('engine process: serve, state file, API token, attach', function () {
   this.timeout(60_000);
@@ -136,5 +137,29 @@ describe('engine process: lifecycle', function () {
   it('the API client refuses a wrong port cleanly (no engine)', async () => {
     const c = new EngineApiClient('127.0.0.1', 9, 'x', 2000);
     await assert.rejects(c.health());
+  });
+});
+
+describe('engine process: memory given back once ingest is quiet', function () {
+  this.timeout(60_000);
+
+  it('runs one full GC after the quiet time that follows a batch, not again until new spans come', async () => {
+    const e = await startEngineProcess({ config: { idleGcAfterMs: 300 } });
+    try {
+      const gcLines = (): string[] => e.output().split('\n').filter((l) => l.includes('ingest quiet: full GC'));
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.deepEqual(gcLines(), [], 'no GC before any ingest');
+      await emitWorkload(makeExporter('proto', `http://127.0.0.1:${e.state.otlpHttpPort}/v1/traces`), { traces: 4 });
+      for (let i = 0; i < 100 && gcLines().length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(gcLines().length, 1, e.output());
+      assert.match(gcLines()[0], /heap used \d+ → \d+ MB, RSS \d+ → \d+ MB/);
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(gcLines().length, 1, 'once per quiet period');
+    } finally {
+      await e.stop();
+      e.cleanup();
+    }
   });
 });
