@@ -10,52 +10,28 @@ import type {
   HealthResponse,
   ImportFormat,
   ImportResponse,
-  Insight,
-  InsightsResponse,
   LookupResponse,
   RunsResponse,
   ServicesResponse,
-  Severity,
   StatsResponse,
   TraceResponse,
 } from '../../shared/api';
-import { severityRank } from '../../shared/api';
 import { normalizeSpanName } from '../../shared/keys';
 import type { EngineConfig } from '../config';
-import type { SpanBatch, StatsWindow } from '../model';
+import type { SpanBatch } from '../model';
 import { DecodeError } from '../model';
 import { compareRuns } from '../store/compare';
 import { EXEMPLAR_ROLES } from '../store/exemplars';
 import type { IngestPipeline } from '../store/pipeline';
 import { newImportRun } from '../store/runs';
-import { basicInsights } from './basicInsights';
 import type { Route } from './http';
-import { ApiFailure, badRequest, JsonText, notFound } from './http';
-import { objectBody, optFlag, optInt, optList, optSeverity, optString, stringArray, windowOf } from './validate';
+import { ApiFailure, badRequest, notFound } from './http';
+import type { InsightProvider } from './insightRoutes';
+import { codeObjectsForFile, insightsHandler, sameFile } from './insightRoutes';
 
-export interface InsightQuery {
-  keys?: string[];
-  file?: string;
-  minSeverity?: Severity;
-  limit?: number;
-  window?: StatsWindow;
-  /** Wait for an evaluation that includes every trace observed so far (else: the last result). */
-  fresh?: boolean;
-}
-
-/** What the insights engine offers the API (wired in server.ts once it exists). */
-export interface InsightProvider {
-  /** From the last background evaluation, or a promise when the query needs one (`fresh`, a run). */
-  insights(q: InsightQuery): Insight[] | Promise<Insight[]>;
-  compare?(baseline: string, candidate: string): CompareResponse | undefined | Promise<CompareResponse | undefined>;
-  /** Grows whenever the insights the API answers with changed (for `StatsResponse.insightsVersion`). */
-  version?(): number;
-  /**
-   * Grows with every result the plain queries answer from (each background evaluation): answers
-   * are cached until it or the store's code objects change.
-   */
-  resultVersion?(): number;
-}
+export type { InsightProvider, InsightQuery } from './insightRoutes';
+export { codeObjectsForFile, sameFile } from './insightRoutes';
+import { objectBody, optInt, optString, stringArray, windowOf } from './validate';
 
 export type TraceImporter = (
   content: Buffer | string,
@@ -75,25 +51,6 @@ export interface ApiContext {
 }
 
 const MAX_IMPORT_BYTES = 512 * 1024 * 1024;
-
-function normPath(p: string): string {
-  return p.replace(/\\/g, '/').replace(/^\.\//, '');
-}
-
-/** Whether a code.* file path and a workspace path name the same file (one may be relative). */
-export function sameFile(codePath: string, file: string): boolean {
-  const a = normPath(codePath);
-  const b = normPath(file);
-  if (a === b) {
-    return true;
-  }
-  const [long, short] = a.length > b.length ? [a, b] : [b, a];
-  return long.endsWith(short) && long[long.length - short.length - 1] === '/';
-}
-
-export function codeObjectsForFile(cos: CodeObject[], file: string): CodeObject[] {
-  return cos.filter((c) => c.code?.filepath !== undefined && sameFile(c.code.filepath, file));
-}
 
 export function buildRoutes(ctx: ApiContext): Route[] {
   const { pipeline } = ctx;
@@ -215,74 +172,7 @@ export function buildRoutes(ctx: ApiContext): Route[] {
     return s;
   };
 
-  // Plain insights queries (no run, not fresh) answered from the last result, as JSON text: the
-  // editor asks the same file again and again, and serializing the answer was most of the cost.
-  const insightsCache = new Map<string, { token: string; text: JsonText }>();
-  const insights = async (req: { query: URLSearchParams }): Promise<InsightsResponse | JsonText> => {
-    const { query } = req;
-    const version = ctx.insights?.resultVersion?.();
-    if (version === undefined || query.has('run') || optFlag(query, 'fresh')) {
-      return insightsAnswer(query);
-    }
-    const key = [...query].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join('&');
-    const token = `${version}|${store.registry.version}`;
-    const hit = insightsCache.get(key);
-    if (hit?.token === token) {
-      return hit.text;
-    }
-    const text = new JsonText(JSON.stringify(await insightsAnswer(query)));
-    if (insightsCache.size >= 64) {
-      insightsCache.clear();
-    }
-    insightsCache.set(key, { token, text });
-    return text;
-  };
-
-  const insightsAnswer = async (query: URLSearchParams): Promise<InsightsResponse> => {
-    const keys = optList(query, 'keys');
-    const file = optString(query, 'file');
-    const minSeverity = optSeverity(query, 'minSeverity');
-    const limit = optInt(query, 'limit', 1, 10_000);
-    const window = windowOf(query);
-    let list: Insight[];
-    if (ctx.insights) {
-      const q: InsightQuery = { window };
-      if (keys) {
-        q.keys = keys;
-      }
-      if (file) {
-        q.file = file;
-      }
-      if (minSeverity) {
-        q.minSeverity = minSeverity;
-      }
-      if (limit) {
-        q.limit = limit;
-      }
-      if (optFlag(query, 'fresh')) {
-        q.fresh = true;
-      }
-      list = await ctx.insights.insights(q);
-    } else {
-      let cos = store.codeObjects();
-      if (keys) {
-        const k = new Set(keys);
-        cos = cos.filter((c) => k.has(c.id));
-      }
-      if (file) {
-        const inFile = codeObjectsForFile(cos, file);
-        // Span names and endpoints recorded in a function of that file count for the file too.
-        const fnIds = new Set(inFile.map((c) => c.id));
-        cos = cos.filter((c) => fnIds.has(c.id));
-      }
-      list = basicInsights(store, cos, window, (k) => store.exemplars(k));
-    }
-    if (minSeverity) {
-      list = list.filter((i) => severityRank(i.severity) <= severityRank(minSeverity));
-    }
-    list.sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
-    return { insights: limit ? list.slice(0, limit) : list };
-  };
+  const insights = insightsHandler(ctx);
 
   const trace = ({ params }: { params: string[] }): TraceResponse => {
     const id = params[0].toLowerCase();
