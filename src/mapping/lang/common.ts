@@ -128,7 +128,9 @@ export function anchoredMatches(root: Node, query: Query, text: string, anchors:
   const queried = new Map<number, { node: Node; depth: number; matches: QueryMatch[] }>();
   /** Start indexes of every captured node, for anchors that skip what earlier anchors already matched. */
   const captured = new Set<number>();
-  for (const a of anchors) {
+  for (const [i, a] of anchors.entries()) {
+    /** Recorded only while this anchor or a later one skips what was captured. */
+    const record = anchors.slice(i).some((b) => b.skipCaptured);
     const re = a.pattern;
     const depth = a.depth ?? 0;
     re.lastIndex = 0;
@@ -144,9 +146,11 @@ export function anchoredMatches(root: Node, query: Query, text: string, anchors:
       const seen = node ? queried.get(node.id) : undefined;
       if (node && (!seen || seen.depth < depth)) {
         const matches = query.matches(node, { maxStartDepth: depth });
-        for (const qm of matches) {
-          for (const c of qm.captures) {
-            captured.add(c.node.startIndex);
+        if (record) {
+          for (const qm of matches) {
+            for (const c of qm.captures) {
+              captured.add(c.node.startIndex);
+            }
           }
         }
         queried.set(node.id, { node, depth, matches });
@@ -276,6 +280,10 @@ export function stringValue(node: Node | null | undefined): StringValue | undefi
     default:
       return undefined;
   }
+  const plain = plainString(node);
+  if (plain !== undefined) {
+    return { value: plain, dynamic: false };
+  }
   if (node.type === 'verbatim_string_literal') {
     return { value: node.text.slice(2, -1), dynamic: false };
   }
@@ -296,4 +304,24 @@ export function stringValue(node: Node | null | undefined): StringValue | undefi
     }
   }
   return { value, dynamic };
+}
+
+/**
+ * The content of a JS/TS or Python `string` in plain quotes (`'…'`, `"…"`, no prefix, not triple-quoted, no `{`):
+ * the text between the quotes, which is what the loop over its content children joins (escapes as written), read
+ * without a node object per child. Anything else (f-strings, prefixes, triple quotes) is left to the children.
+ */
+function plainString(node: Node): string | undefined {
+  if (node.type !== 'string') {
+    return undefined;
+  }
+  const text = node.text;
+  const q = text[0];
+  if ((q !== '"' && q !== "'") || text.length < 2 || text[text.length - 1] !== q || text.includes('{')) {
+    return undefined;
+  }
+  if (text.length >= 3 && text[1] === q && text[2] === q) {
+    return undefined;
+  }
+  return text.slice(1, -1);
 }

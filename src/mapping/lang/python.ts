@@ -131,7 +131,6 @@ function extract(ctx: ExtractContext): Extract {
       decorators.push(c);
       decoratorCalls.add(c['dec.call'].startIndex);
     } else if (c.call) {
-      derive(c, 'call', { 'call.obj': ['function', 'object'], 'call.args': ['arguments'] });
       calls.push(c);
     } else if (c.asg) {
       derive(c, 'asg', { 'asg.left': ['left'], 'asg.args': ['right', 'arguments'] });
@@ -144,7 +143,9 @@ function extract(ctx: ExtractContext): Extract {
     ex.functions.push({ node: outer.get(c.fn.startIndex) ?? c.fn, key: c.fn, nameRange: rangeOf(c['fn.name']), name: c['fn.name'].text });
   }
   for (const c of calls) {
+    // A decorator's call is read with its decorator: no fields followed here.
     if (!decoratorCalls.has(c.call.startIndex)) {
+      derive(c, 'call', { 'call.obj': ['function', 'object'], 'call.args': ['arguments'] });
       call(ctx, ex, c);
     }
   }
