@@ -161,20 +161,31 @@ export function anchoredMatches(root: Node, query: Query, text: string, anchors:
   const out: QueryMatch[] = [];
   // A class queried down to its members and a member found by its own anchor give the same match twice.
   const dedupe = groups.some((g) => g.depth > 0);
-  const seen = new Set<string>();
+  // Keyed by pattern and first captured node (a number, no string per match); the whole capture list decides.
+  const seen = new Map<number, QueryMatch[]>();
   for (const g of groups) {
     for (const m of g.matches) {
       if (dedupe) {
-        const key = `${m.patternIndex}:${m.captures.map((c) => c.node.id).join(',')}`;
-        if (seen.has(key)) {
+        const key = m.patternIndex * 2 ** 32 + ((m.captures[0]?.node.id ?? 0) >>> 0);
+        const same = seen.get(key);
+        if (same?.some((o) => sameCaptures(o, m))) {
           continue;
         }
-        seen.add(key);
+        if (same) {
+          same.push(m);
+        } else {
+          seen.set(key, [m]);
+        }
       }
       out.push(m);
     }
   }
   return out;
+}
+
+/** Whether two matches of one pattern captured the same nodes. */
+function sameCaptures(a: QueryMatch, b: QueryMatch): boolean {
+  return a.captures.length === b.captures.length && a.captures.every((c, i) => c.node.id === b.captures[i].node.id);
 }
 
 export function emptyExtract(): Extract {

@@ -154,6 +154,11 @@ function handlerRef(node: Node): string | undefined {
 function call(ex: Extract, c: Record<string, Node>): void {
   const prop = c['call.prop'].text;
   const obj = c['call.obj'];
+  // `cache.get(key)`: a verb on a plain object is a route only with a string first (path) argument; its text tells
+  // without a node per argument (a string, template or comment starts with a quote, backtick or `/`).
+  if (VERBS.has(prop) && obj.type !== 'call_expression' && !/^\(\s*['"`/]/.test(c['call.args'].text)) {
+    return;
+  }
   const argList = namedChildren(c['call.args']).filter((n) => n.type !== 'comment');
   if (prop === 'startActiveSpan' || prop === 'startSpan') {
     const name = stringValue(argList[0]);
