@@ -19,6 +19,10 @@ export function selfTimeMs(span: Span, children: Span[] | undefined): number {
   if (!children || children.length === 0) {
     return dur / 1000;
   }
+  if (children.length === 1) {
+    const c = children[0];
+    return Math.max(0, dur - Math.max(0, Math.min(c.endUs, span.endUs) - Math.max(c.startUs, span.startUs))) / 1000;
+  }
   const iv = children
     .map((c) => [Math.max(c.startUs, span.startUs), Math.min(c.endUs, span.endUs)] as const)
     .filter(([a, b]) => b > a)
@@ -82,8 +86,8 @@ export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: Aggre
     }
   }
   // Spans counted before whose children came late: take their old self time back, count the new.
-  const lateParents = new Set(fresh.map((i) => i.span.parentSpanId).filter((p): p is string => p !== undefined));
-  for (const i of t.items) {
+  const lateParents = fresh.length === t.items.length ? new Set<string>() : new Set(fresh.map((i) => i.span.parentSpanId).filter((p): p is string => p !== undefined));
+  for (const i of lateParents.size === 0 ? [] : t.items) {
     if (i.selfMs === undefined || Number.isNaN(i.selfMs) || !lateParents.has(i.span.spanId)) {
       continue;
     }
@@ -97,11 +101,14 @@ export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: Aggre
     i.selfMs = self;
   }
   const best = new Map<number, Exemplar>();
+  let run = registry.runs.get(fresh[0].run);
   for (const i of fresh) {
     const s = i.span;
     const self = selfTimeMs(s, children.get(s.spanId));
     i.selfMs = self;
-    const run = registry.runs.get(i.run);
+    if (run?.id !== i.run) {
+      run = registry.runs.get(i.run);
+    }
     const durationMs = Math.max(0, (s.endUs - s.startUs) / 1000);
     const error = s.statusCode === StatusCode.ERROR;
     for (const co of i.codeObjects) {
