@@ -6,6 +6,7 @@
  * its facts instead of adding to them.
  */
 import { SpanKind, StatusCode } from '../../shared/semconv';
+import { unionLength } from '../intervals';
 import type { AssembledTrace, Span } from '../model';
 import type { RepeatFact, SegmentFacts, TraceFacts } from './traceFactTypes';
 import {
@@ -34,29 +35,6 @@ interface Node {
   parent?: Node;
   children: Node[];
   segmentRoot?: Node;
-}
-
-/** Length of the union of [start, end) intervals, clipped to [lo, hi). */
-export function unionLength(intervals: [number, number][], lo: number, hi: number): number {
-  const xs = intervals
-    .map(([s, e]) => [Math.max(s, lo), Math.min(e, hi)] as [number, number])
-    .filter(([s, e]) => e > s)
-    .sort((a, b) => a[0] - b[0]);
-  if (xs.length === 0) {
-    return 0;
-  }
-  let total = 0;
-  let [cs, ce] = xs[0];
-  for (const [s, e] of xs) {
-    if (s > ce) {
-      total += ce - cs;
-      cs = s;
-      ce = e;
-    } else if (e > ce) {
-      ce = e;
-    }
-  }
-  return total + (ce - cs);
 }
 
 function isError(span: Span): boolean {

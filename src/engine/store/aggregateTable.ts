@@ -61,7 +61,7 @@ export class AggregateTable {
     const t = Math.floor(startMs / MINUTE_MS) * MINUTE_MS;
     const rk = co * 65536 + run;
     const r = this.recent.get(rk);
-    if (r !== undefined && r.t === t) {
+    if (r !== undefined && r.t === t && r.co === co && r.run === run) {
       return r.b;
     }
     const k = `${co}|${run}|${t}`;

@@ -8,6 +8,7 @@
 import type { TraceSpanDto } from '../../shared/api';
 import { StatusCode } from '../../shared/semconv';
 import type { BufferedSpan, TraceBuffer } from '../assembler';
+import { unionLength } from '../intervals';
 import type { Span } from '../model';
 import type { AggregateTable } from './aggregateTable';
 import type { Exemplar, ExemplarSampler } from './exemplars';
@@ -19,27 +20,7 @@ export function selfTimeMs(span: Span, children: Span[] | undefined): number {
   if (!children || children.length === 0) {
     return dur / 1000;
   }
-  if (children.length === 1) {
-    const c = children[0];
-    return Math.max(0, dur - Math.max(0, Math.min(c.endUs, span.endUs) - Math.max(c.startUs, span.startUs))) / 1000;
-  }
-  const iv = children
-    .map((c) => [Math.max(c.startUs, span.startUs), Math.min(c.endUs, span.endUs)] as const)
-    .filter(([a, b]) => b > a)
-    .sort((x, y) => x[0] - y[0]);
-  let covered = 0;
-  let curS = 0;
-  let curE = 0;
-  for (const [a, b] of iv) {
-    if (a > curE) {
-      covered += Math.max(0, curE - curS);
-      curS = a;
-      curE = b;
-    } else if (b > curE) {
-      curE = b;
-    }
-  }
-  covered += Math.max(0, curE - curS);
+  const covered = unionLength(children.map((c) => [c.startUs, c.endUs] as const), span.startUs, span.endUs);
   return Math.max(0, dur - covered) / 1000;
 }
 
