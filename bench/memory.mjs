@@ -68,6 +68,10 @@ async function memoryRun(capture, spans, backend, node) {
       engineCpuSeconds: cpu,
       idleRss: idle,
       endRss: end.rss,
+      // What the engine says of itself at the same moment: V8 heap in use / reserved, memory outside it.
+      endHeapUsed: stats.heapUsedBytes,
+      endHeapTotal: stats.heapTotalBytes,
+      endExternal: stats.externalBytes,
       rssLater: later,
       peakRss: Math.max(end.peak, maxSampled),
       rssSamples: samples,

@@ -110,6 +110,9 @@ for (const m of mem ? [mem.nodeSqlite, mem.wasm].filter(Boolean) : []) {
   if (m.rssLater?.['30s'] !== undefined) {
     row('  … RSS 30 s after the stream (V8 gave unused heap back)', mb(m.rssLater['30s']), `idle engine ${mb(m.idleRss)}`, '–', undefined);
   }
+  if (m.endHeapTotal !== undefined) {
+    row('  … of which V8 heap in use / reserved, outside the heap', `${mb(m.endHeapUsed)} / ${mb(m.endHeapTotal)}, ${mb(m.endExternal)}`, '–', '–', undefined);
+  }
   row('  … peak RSS while streaming', mb(m.peakRss), `idle engine ${mb(m.idleRss)}`, '–', undefined);
   row(`  … store on disk per million spans`, mb(m.diskBytesPerMillionSpans), d ? `OTLP protobuf input ${mb(d.protoBytesPerSpan * 1e6)}` : '–', '–', undefined);
 }

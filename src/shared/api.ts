@@ -202,6 +202,10 @@ export interface StatsResponse {
   journalBytes?: number;
   /** Resident memory of the engine process. */
   rssBytes?: number;
+  /** JavaScript heap: bytes in use and reserved (V8), and memory outside it (buffers, WebAssembly). */
+  heapUsedBytes?: number;
+  heapTotalBytes?: number;
+  externalBytes?: number;
   /** Longest synchronous apply of one batch on the event loop (ms) since start. */
   maxApplyMs?: number;
   /** Longest delay of the engine's event loop (ms) since start: what any request could have waited. */

@@ -75,6 +75,7 @@ export function buildRoutes(ctx: ApiContext): Route[] {
   const stats = (): StatsResponse => {
     const c = store.counters;
     const cos = store.codeObjects();
+    const mem = process.memoryUsage();
     const out: StatsResponse = {
       spansReceived: c.spansReceived,
       spansStored: c.spansStored,
@@ -87,7 +88,10 @@ export function buildRoutes(ctx: ApiContext): Route[] {
       bufferedSpans: pipeline.assembler.bufferedSpans,
       storeBytes: store.dbBytes(),
       journalBytes: pipeline.journalBytes,
-      rssBytes: process.memoryUsage.rss(),
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      heapTotalBytes: mem.heapTotal,
+      externalBytes: mem.external,
       maxApplyMs: pipeline.maxApplyMs,
       maxEventLoopDelayMs: pipeline.maxEventLoopDelayMs,
       analysedTraceFraction: Math.min(1, ...pipeline.assembler.observerFractions),

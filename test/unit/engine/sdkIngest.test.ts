@@ -66,6 +66,9 @@ describe('engine process fed by the real OpenTelemetry JS SDK', function () {
       await settled(e, summary.traces);
       const stats = await e.client.stats();
       assert.equal(stats.spansStored, summary.spans, `${kind} gzip=${gzip}`);
+      // The engine's own memory figures: a heap in use inside what V8 reserved, inside the resident set.
+      assert.ok(stats.heapUsedBytes! > 0 && stats.heapUsedBytes! <= stats.heapTotalBytes!, JSON.stringify(stats));
+      assert.ok(stats.heapTotalBytes! < stats.rssBytes! && stats.externalBytes! > 0, JSON.stringify(stats));
       results.push(await snapshot(e.client));
     }
     assert.ok(results[0].ids.length >= 5, results[0].ids.join(' '));
