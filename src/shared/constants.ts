@@ -16,9 +16,12 @@ export const MAX_OTLP_BODY_BYTES = 64 * 1024 * 1024;
 export const STATE_FILE_NAME = 'engine.json';
 /**
  * Runtime flags the engine process is started with (by the extension, the tests and the benches):
- * `--expose-gc` lets it give memory back once ingest has been quiet (see the pipeline's idle GC).
+ * `--expose-gc` lets it give memory back once ingest has been quiet (see the pipeline's idle GC);
+ * `--max-semi-space-size=8` caps V8's young generation at 8 MB per semi-space: Node 22 lets it grow far
+ * larger, which under sustained ingest kept ~80 MB more resident (3M spans: 437–461 → 364–365 MB) for no
+ * measurable throughput (docs/performance.md). `npm start` (scripts/start.mjs) reads this line.
  */
-export const ENGINE_RUNTIME_FLAGS: readonly string[] = ['--expose-gc'];
+export const ENGINE_RUNTIME_FLAGS: readonly string[] = ['--expose-gc', '--max-semi-space-size=8'];
 export const API_PREFIX = '/api/v1';
 
 /** Languages that get CodeLens and hovers; each is also an `onLanguage:` activation event. */
