@@ -107,7 +107,8 @@ export interface LanguageSpec {
 export interface Anchor {
   /**
    * Global regex (flags `g`, plus `d` with a group) over the source text; the group (or the whole match) is the text
-   * whose smallest named node starts the climb.
+   * whose smallest named node starts the climb. A second group ends a wider range, tried first: when its smallest
+   * named node is of one of `types` it is taken without climbing (`get` through the `(` of `x.get(` is the call).
    */
   pattern: RegExp;
   /** Node types the query runs at: the first of them met climbing up from that node. */
@@ -139,9 +140,16 @@ export function anchoredMatches(root: Node, query: Query, text: string, anchors:
       if (a.skipCaptured && captured.has(s)) {
         continue;
       }
-      let node: Node | null = root.namedDescendantForIndex(s, e);
-      for (let up = a.up ?? 0; node && !a.types.includes(node.type); up--) {
-        node = up > 0 ? node.parent : null;
+      // The wider range's node is an ancestor of the group's (or the group's own): when it is of a wanted type,
+      // climbing from the group's node meets it first, unless a nearer one was in reach (a node of a wanted type
+      // inside the range but around the group: never for the anchors given ranges). Otherwise climb as usual.
+      const wide = m.indices?.[2];
+      let node: Node | null = wide ? root.namedDescendantForIndex(s, wide[1]) : null;
+      if (!node || !a.types.includes(node.type)) {
+        node = root.namedDescendantForIndex(s, e);
+        for (let up = a.up ?? 0; node && !a.types.includes(node.type); up--) {
+          node = up > 0 ? node.parent : null;
+        }
       }
       const seen = node ? queried.get(node.id) : undefined;
       if (node && (!seen || seen.depth < depth)) {
@@ -246,16 +254,9 @@ export function capturesByName(match: { captures: { name: string; node: Node }[]
   return out;
 }
 
-/** Named children of a node (no nulls). */
+/** Named children of a node (no nulls): one call into tree-sitter for all of them, not one per child. */
 export function namedChildren(node: Node): Node[] {
-  const out: Node[] = [];
-  for (let i = 0; i < node.namedChildCount; i++) {
-    const c = node.namedChild(i);
-    if (c) {
-      out.push(c);
-    }
-  }
-  return out;
+  return node.namedChildren.filter((c): c is Node => c !== null);
 }
 
 /** A string value: literal text, or a template with `*` per interpolation (`dynamic`). */

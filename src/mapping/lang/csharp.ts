@@ -213,7 +213,7 @@ const ANCHORS: Anchor[] = [
     up: 1,
   },
   {
-    pattern: /\.\s*(StartActivity|MapGet|MapPost|MapPut|MapDelete|MapPatch|MapGroup)\s*(?:<[^>\n]*>\s*)?\(/dg,
+    pattern: /\.\s*(StartActivity|MapGet|MapPost|MapPut|MapDelete|MapPatch|MapGroup)\s*(?:<[^>\n]*>\s*)?(\()/dg,
     types: ['invocation_expression'],
     up: 3,
   },

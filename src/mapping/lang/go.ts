@@ -227,7 +227,7 @@ const ANCHORS: Anchor[] = [
   { pattern: /\bfunc\b/g, types: ['function_declaration', 'method_declaration'] },
   {
     pattern:
-      /\.\s*(Start|Tracer|HandleFunc|Handle|Get|Post|Put|Delete|Patch|Head|Options|Connect|Trace|Route|Group|Mount|Method|MethodFunc|GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|Any|NewRouter|Default|New|NewServeMux)\s*(?:\[[^\]\n]*\]\s*)?\(/dg,
+      /\.\s*(Start|Tracer|HandleFunc|Handle|Get|Post|Put|Delete|Patch|Head|Options|Connect|Trace|Route|Group|Mount|Method|MethodFunc|GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|Any|NewRouter|Default|New|NewServeMux)\s*(?:\[[^\]\n]*\]\s*)?(\()/dg,
     types: ['call_expression'],
     up: 2,
   },

@@ -214,7 +214,7 @@ const ANCHORS: Anchor[] = [
   { pattern: /\b(?:class|interface|enum|record)\b/g, types: ['class_declaration', 'interface_declaration', 'enum_declaration', 'record_declaration'], depth: 3 },
   // Anonymous classes: `new Runnable() {`.
   { pattern: /\bnew\s+[\w.]+\s*(?:<[^>\n]*>)?\s*\([^)\n]*\)\s*(\{)/dg, types: ['class_body'], depth: 1 },
-  { pattern: /\b(spanBuilder|getTracer)\s*\(/dg, types: ['method_invocation'], up: 1 },
+  { pattern: /\b(spanBuilder|getTracer)\s*(\()/dg, types: ['method_invocation'], up: 1 },
 ];
 
 export const javaSpec: LanguageSpec = { language: 'java', grammar: 'tree-sitter-java.wasm', query: QUERY, anchors: ANCHORS, nestedNames: false, extract };

@@ -23,7 +23,8 @@ const BASE_QUERY = `
 (class_declaration decorator: (decorator (call_expression function: (identifier) @cdec.name arguments: (arguments) @cdec.args))) @cdec.class
 (export_statement decorator: (decorator (call_expression function: (identifier) @cdec.name arguments: (arguments) @cdec.args)) declaration: (_) @cdec.class)
 (import_statement) @import
-(export_statement) @export
+(export_statement value: (identifier) @export.default)
+(export_statement (export_clause (export_specifier name: (_) @export.name alias: (_) @export.alias)))
 ((assignment_expression left: (member_expression) @cjs.left right: (identifier) @cjs.right) (#eq? @cjs.left "module.exports"))
 `;
 const TS_FIELDS = `(public_field_definition name: (_) @fn.name value: [(arrow_function) (function_expression)] @fn)
@@ -59,8 +60,10 @@ function extract(ctx: ExtractContext): Extract {
       classDecorators.push(c);
     } else if (c.import) {
       importStatement(ctx, ex, c.import);
-    } else if (c.export) {
-      exportStatement(ex, c.export);
+    } else if (c['export.default']) {
+      ex.exports[c['export.default'].text] = 'default';
+    } else if (c['export.name']) {
+      ex.exports[c['export.name'].text] = c['export.alias'].text;
     } else if (c['cjs.right']) {
       ex.exports[c['cjs.right'].text] = 'default';
     }
@@ -119,22 +122,6 @@ function importStatement(ctx: ExtractContext, ex: Extract, node: Node): void {
           ex.imports.push({ local: alias ?? name, module, name });
         }
       }
-    }
-  }
-}
-
-function exportStatement(ex: Extract, node: Node): void {
-  const value = node.childForFieldName('value');
-  if (value?.type === 'identifier') {
-    ex.exports[value.text] = 'default';
-    return;
-  }
-  const clause = namedChildren(node).find((n) => n.type === 'export_clause');
-  for (const s of clause ? namedChildren(clause) : []) {
-    const name = s.childForFieldName('name')?.text;
-    const alias = s.childForFieldName('alias')?.text;
-    if (name && alias) {
-      ex.exports[name] = alias;
     }
   }
 }
@@ -310,7 +297,7 @@ const ANCHORS: Anchor[] = [
   { pattern: /\bexport\b/g, types: ['export_statement'] },
   { pattern: /\bimport\b/g, types: ['import_statement'] },
   {
-    pattern: /\.\s*(startActiveSpan|startSpan|get|post|put|delete|patch|all|options|head|use|setGlobalPrefix)\s*(?:<[^>\n]*>\s*)?\(/dg,
+    pattern: /\.\s*(startActiveSpan|startSpan|get|post|put|delete|patch|all|options|head|use|setGlobalPrefix)\s*(?:<[^>\n]*>\s*)?(\()/dg,
     types: ['call_expression'],
     up: 2,
   },

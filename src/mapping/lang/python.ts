@@ -279,8 +279,9 @@ function decorator(ex: Extract, c: Record<string, Node>): void {
 /** Where QUERY's patterns start (see common.ts): keep in step with QUERY and its predicates. */
 const ANCHORS: Anchor[] = [
   { pattern: /\b(?:class|def)\b/g, types: ['class_definition', 'function_definition'] },
-  { pattern: /^[ \t]*(@)/dgm, types: ['decorated_definition'], up: 1 },
-  { pattern: /\b(start_as_current_span|start_span|include_router|register_blueprint|add_api_route|add_url_rule)\s*\(/dg, types: ['call'], up: 2 },
+  // The range through the first character of the next line is the decorated definition (a one-line decorator).
+  { pattern: /^[ \t]*(@)(?=[^\n]*\n\s*(\S))/dgm, types: ['decorated_definition'], up: 1 },
+  { pattern: /\b(start_as_current_span|start_span|include_router|register_blueprint|add_api_route|add_url_rule)\s*(\()/dg, types: ['call'], up: 2 },
   { pattern: /(FastAPI|APIRouter|Flask|Blueprint|get_tracer)\s*\(/dg, types: ['assignment'], up: 3 },
   { pattern: /\b(?:import|from)\b/g, types: ['import_statement', 'import_from_statement'] },
 ];
