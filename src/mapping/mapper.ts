@@ -148,8 +148,8 @@ export async function createMapper(options: MapperOptions = {}): Promise<Mapper>
       // Anchors assume declarations parsed as such; with syntax errors (a brace not closed yet while typing) a class
       // can be an ERROR node whose members only the whole-tree query still finds.
       const matches = () => (spec.anchors && !root.hasError ? anchoredMatches(root, query, input.text, spec.anchors) : query.matches(root));
-      const extract = spec.extract({ root, query, matches, relPath, module });
-      return assemble(spec, relPath, extract, tree.rootNode.hasError);
+      const extract = spec.extract({ root, query, matches, text: input.text, relPath, module });
+      return assemble(spec, relPath, extract, root.hasError, input.text);
     } finally {
       if (!input.incremental) {
         tree.delete();
@@ -196,7 +196,7 @@ function relativePath(input: DocumentInput): string {
 }
 
 /** Turns the extractor's drafts into a DocumentMap: qualified names, spans and routes assigned to functions. */
-function assemble(spec: LanguageSpec, relPath: string, ex: Extract, hasErrors: boolean): DocumentMap {
+function assemble(spec: LanguageSpec, relPath: string, ex: Extract, hasErrors: boolean, text: string): DocumentMap {
   const language = spec.language;
   const module = language === 'javascript' || language === 'typescript' ? undefined : ex.module;
   const sorted = ex.functions.map((d) => ({ d, start: d.node.startIndex, end: d.node.endIndex })).sort((a, b) => a.start - b.start || b.end - a.end);
@@ -206,7 +206,8 @@ function assemble(spec: LanguageSpec, relPath: string, ex: Extract, hasErrors: b
   const byKey = new Map<number, number>();
   drafts.forEach((d, i) => byKey.set((d.key ?? d.node).startIndex, i));
   const containers = nesting(spec, sorted, ex.scopes);
-  const functions: FunctionInfo[] = drafts.map((d, i) => toFunction(d, containers[i], module, relPath));
+  const position = positions(text);
+  const functions: FunctionInfo[] = sorted.map((x, i) => toFunction(x.d, containers[i], module, relPath, position(x.end)));
 
   /** Index of the innermost function containing `pos`, or -1. */
   function enclosing(pos: number): number {
@@ -340,14 +341,37 @@ function nesting(spec: LanguageSpec, fns: { d: FnDraft; start: number; end: numb
   return out;
 }
 
-function toFunction(d: FnDraft, c: Containers, module: string | undefined, relPath: string): FunctionInfo {
+/**
+ * Row and column of an index of `text` as tree-sitter counts them (rows end at `\n`, columns in UTF-16 code units),
+ * by binary search over the line starts: no call into tree-sitter per end position.
+ */
+function positions(text: string): (index: number) => { row: number; column: number } {
+  const starts: number[] = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    starts.push(i + 1);
+  }
+  return (index) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= index) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return { row: lo, column: index - starts[lo] };
+  };
+}
+
+function toFunction(d: FnDraft, c: Containers, module: string | undefined, relPath: string, e: { row: number; column: number }): FunctionInfo {
   const classes = d.classes ?? c.names;
   // An inline route handler is named after its route; a module prefix would only obscure that.
   const nsParts = d.kind === 'handler' ? [] : [...(module ? [module] : []), ...classes];
   const namespace = nsParts.length ? nsParts.join('.') : undefined;
   const qualifiedName = namespace ? `${namespace}.${d.name}` : d.name;
   const s = d.node.startPosition;
-  const e = d.node.endPosition;
   const fn: FunctionInfo = {
     id: `${relPath}#${qualifiedName}@${s.row + 1}`,
     name: d.name,

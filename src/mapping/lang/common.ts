@@ -85,6 +85,8 @@ export interface ExtractContext {
   query: Query;
   /** The query's matches in the document (anchored when the language has anchors, else over the whole tree). */
   matches(): QueryMatch[];
+  /** The document's text (what the tree was parsed from). */
+  text: string;
   /** Workspace-relative path with `/` separators. */
   relPath: string;
   /** Module name derived from the path (Python dotted module, JS module path). */
@@ -237,6 +239,19 @@ export function addTracer(ex: Extract, variable: string, scope: string, cls: Sco
 
 export function scopeOf(node: Node, name: Node | null | undefined, kind: ScopeDraft['kind'] = 'class'): ScopeDraft[] {
   return name ? [{ start: node.startIndex, end: node.endIndex, name: name.text, kind }] : [];
+}
+
+/**
+ * A name node's text and range: the end of a one-line name is its start plus its length (columns count UTF-16 code
+ * units, as the text's indexes do), which spares tree-sitter a second call for the end position.
+ */
+export function nameOf(node: Node): { name: string; nameRange: SourceRange } {
+  const name = node.text;
+  if (name.includes('\n')) {
+    return { name, nameRange: rangeOf(node) };
+  }
+  const s = node.startPosition;
+  return { name, nameRange: { start: { line: s.row, column: s.column }, end: { line: s.row, column: s.column + name.length } } };
 }
 
 export function rangeOf(node: Node): SourceRange {

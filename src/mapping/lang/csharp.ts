@@ -5,7 +5,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { addTracer, capturesByName, classAt, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
 (file_scoped_namespace_declaration name: (_) @ns)
@@ -99,8 +99,8 @@ function extract(ctx: ExtractContext): Extract {
 }
 
 function method(ex: Extract, fn: Node, nameNode: Node, types: Map<number, Node>): void {
-  const name = nameNode.text;
-  ex.functions.push({ node: fn, nameRange: rangeOf(nameNode), name });
+  const { name, nameRange } = nameOf(nameNode);
+  ex.functions.push({ node: fn, nameRange, name });
   const at = fn.startIndex;
   const scope = ex.scopes.filter((s) => s.kind === 'class' && s.start <= at && at < s.end).pop();
   const type = scope ? types.get(scope.start) : undefined;

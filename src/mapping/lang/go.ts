@@ -6,7 +6,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Framework } from '../types';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { capturesByName, derive, emptyExtract, namedChildren, rangeOf, stringValue } from './common';
+import { capturesByName, derive, emptyExtract, nameOf, namedChildren, rangeOf, stringValue } from './common';
 
 const QUERY = `
 (package_clause (package_identifier) @pkg)
@@ -96,7 +96,7 @@ function extract(ctx: ExtractContext): Extract {
       ex.module = c.pkg.text;
     } else if (c.fn) {
       const recv = c['fn.recv'] ? receiverType(c['fn.recv']) : undefined;
-      ex.functions.push({ node: c.fn, nameRange: rangeOf(c['fn.name']), name: c['fn.name'].text, classes: recv ? [recv] : [] });
+      ex.functions.push({ node: c.fn, ...nameOf(c['fn.name']), classes: recv ? [recv] : [] });
     } else if (c.call) {
       derive(c, 'call', { 'call.obj': ['function', 'operand'], 'call.args': ['arguments'] });
       calls.push(c);

@@ -6,7 +6,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { addTracer, capturesByName, classAt, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
 (package_declaration (_) @pkg)
@@ -134,8 +134,8 @@ function extract(ctx: ExtractContext): Extract {
 function method(ex: Extract, fn: Node, nameNode: Node, classPrefix: Map<number, ClassRoutes>): void {
   const at = fn.startIndex;
   const cls = ex.scopes.filter((s) => s.start <= at && at < s.end).pop();
-  const name = nameNode.text;
-  ex.functions.push({ node: fn, nameRange: rangeOf(nameNode), name });
+  const { name, nameRange } = nameOf(nameNode);
+  ex.functions.push({ node: fn, nameRange, name });
   const anns = annotations(fn);
   jaxrsRoutes(ex, fn, anns, cls ? classPrefix.get(cls.start)?.jaxrs : undefined);
   for (const a of anns) {

@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { resolveJsImport } from '../paths';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { addTracer, capturesByName, classAt, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const BASE_QUERY = `
 (function_declaration name: (identifier) @fn.name) @fn
@@ -45,11 +45,10 @@ function extract(ctx: ExtractContext): Extract {
   for (const m of ctx.matches()) {
     const c = capturesByName(m);
     if (c.fn) {
-      ex.functions.push({ node: c.fn, nameRange: rangeOf(c['fn.name']), name: c['fn.name'].text });
+      ex.functions.push({ node: c.fn, ...nameOf(c['fn.name']) });
     } else if (c.cls) {
       ex.scopes.push(...scopeOf(c.cls, c['cls.name']));
     } else if (c.call) {
-      derive(c, 'call', { 'call.obj': ['function', 'object'], 'call.args': ['arguments'] });
       calls.push(c);
     } else if (c.var) {
       derive(c, 'var', { 'var.name': ['name'], 'var.args': ['value', 'arguments'] });
@@ -69,7 +68,7 @@ function extract(ctx: ExtractContext): Extract {
     }
   }
   for (const c of calls) {
-    call(ex, c);
+    call(ctx.text, ex, c);
   }
   nest(ex, classDecorators, methodDecorators);
   return ex;
@@ -138,14 +137,17 @@ function handlerRef(node: Node): string | undefined {
   return undefined;
 }
 
-function call(ex: Extract, c: Record<string, Node>): void {
-  const prop = c['call.prop'].text;
-  const obj = c['call.obj'];
-  // `cache.get(key)`: a verb on a plain object is a route only with a string first (path) argument; its text tells
+function call(text: string, ex: Extract, c: Record<string, Node>): void {
+  const propNode = c['call.prop'];
+  const propEnd = propNode.endIndex;
+  const prop = text.slice(propNode.startIndex, propEnd);
+  // `cache.get(key)`: a verb on a plain object is a route only with a string first (path) argument; the text tells
   // without a node per argument (a string, template or comment starts with a quote, backtick or `/`).
-  if (VERBS.has(prop) && obj.type !== 'call_expression' && !/^\(\s*['"`/]/.test(c['call.args'].text)) {
+  if (VERBS.has(prop) && plainVerbCall(text, propNode.startIndex, propEnd)) {
     return;
   }
+  derive(c, 'call', { 'call.obj': ['function', 'object'], 'call.args': ['arguments'] });
+  const obj = c['call.obj'];
   const argList = namedChildren(c['call.args']).filter((n) => n.type !== 'comment');
   if (prop === 'startActiveSpan' || prop === 'startSpan') {
     const name = stringValue(argList[0]);
@@ -231,6 +233,34 @@ function call(ex: Extract, c: Record<string, Node>): void {
     const ref = handlerRef(handler);
     ex.routes.push(ref !== undefined ? { ...route, handlerName: ref } : route);
   }
+}
+
+/**
+ * Whether the text around a verb call's property shows a call that is no route: its object is no call (the character
+ * before the `.` on the same line ends an identifier or a subscript, so no `x.route('/a').get(…)` chain) and its first
+ * argument starts with no quote, backtick or `/`. Anything else (comments, generics the text cannot skip, chains)
+ * answers false and the call is read from its nodes.
+ */
+function plainVerbCall(text: string, propStart: number, propEnd: number): boolean {
+  let i = propStart - 1;
+  while (text[i] === ' ' || text[i] === '\t') {
+    i--;
+  }
+  if (text[i] !== '.') {
+    return false;
+  }
+  i--;
+  if (text[i] === '?') {
+    i--;
+  }
+  while (text[i] === ' ' || text[i] === '\t') {
+    i--;
+  }
+  if (!/[\w$\]]/.test(text[i] ?? '')) {
+    return false;
+  }
+  const after = /^\s*(?:<[^<>\n]*>\s*)?\(\s*(\S)/.exec(text.slice(propEnd, propEnd + 200));
+  return !!after && !/['"`/]/.test(after[1]);
 }
 
 /** NestJS: `@Controller('users')` on the class, `@Get(':id')` on methods. */

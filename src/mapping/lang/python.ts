@@ -7,15 +7,15 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Framework, ImportBinding } from '../types';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { addTracer, capturesByName, classAt, derive, emptyExtract, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf, stringValue } from './common';
 
 const QUERY = `
 (class_definition name: (identifier) @cls.name) @cls
 (function_definition name: (identifier) @fn.name) @fn
-(decorated_definition definition: (function_definition) @dd.fn) @dd
+(decorated_definition definition: (function_definition)) @dd
 (decorated_definition
-  (decorator (call function: (attribute object: (_) @dec.obj attribute: (identifier) @dec.attr) arguments: (argument_list) @dec.args) @dec.call) @dec
-  definition: (function_definition) @dec.fn)
+  (decorator (call function: (attribute object: (_) @dec.obj attribute: (identifier) @dec.attr) arguments: (argument_list) @dec.args)) @dec
+  definition: (function_definition))
 ((call function: (attribute attribute: (identifier) @call.attr) arguments: (argument_list)) @call
   (#match? @call.attr "^(start_as_current_span|start_span|include_router|register_blueprint|add_api_route|add_url_rule)$"))
 ((assignment right: (call function: (_) @asg.fn)) @asg
@@ -116,8 +116,7 @@ function extract(ctx: ExtractContext): Extract {
   const decorators: Record<string, Node>[] = [];
   const calls: Record<string, Node>[] = [];
   const fns: Record<string, Node>[] = [];
-  /** function_definition start → its decorated_definition (the range that includes the decorators). */
-  const outer = new Map<number, Node>();
+  const decorated: Node[] = [];
   const decoratorCalls = new Set<number>();
   for (const m of ctx.matches()) {
     const c = capturesByName(m);
@@ -126,10 +125,10 @@ function extract(ctx: ExtractContext): Extract {
     } else if (c.fn) {
       fns.push(c);
     } else if (c.dd) {
-      outer.set(c['dd.fn'].startIndex, c.dd);
+      decorated.push(c.dd);
     } else if (c.dec) {
       decorators.push(c);
-      decoratorCalls.add(c['dec.call'].startIndex);
+      decoratorCalls.add(decoratorCallStart(ctx.text, c.dec));
     } else if (c.call) {
       calls.push(c);
     } else if (c.asg) {
@@ -139,8 +138,16 @@ function extract(ctx: ExtractContext): Extract {
       imports(ctx, c['import.from'] ?? c.import, ex.imports);
     }
   }
+  // Decorators hold no function definitions: a decorated definition's or a decorator's function is the first
+  // function starting after it.
+  const starts = Int32Array.from(fns, (c) => c.fn.startIndex).sort();
+  /** function_definition start → its decorated_definition (the range that includes the decorators). */
+  const outer = new Map<number, Node>();
+  for (const dd of decorated) {
+    outer.set(starts[firstAfter(starts, dd.startIndex)], dd);
+  }
   for (const c of fns) {
-    ex.functions.push({ node: outer.get(c.fn.startIndex) ?? c.fn, key: c.fn, nameRange: rangeOf(c['fn.name']), name: c['fn.name'].text });
+    ex.functions.push({ node: outer.get(c.fn.startIndex) ?? c.fn, key: c.fn, ...nameOf(c['fn.name']) });
   }
   for (const c of calls) {
     // A decorator's call is read with its decorator: no fields followed here.
@@ -151,9 +158,36 @@ function extract(ctx: ExtractContext): Extract {
   }
   // Decorators last: the router declarations of the file tell FastAPI from Flask.
   for (const c of decorators) {
-    decorator(ex, c);
+    decorator(ex, c, starts[firstAfter(starts, c.dec.startIndex)]);
   }
   return ex;
+}
+
+/** Index of the first value greater than `at` in ascending `sorted` (its length when there is none). */
+function firstAfter(sorted: Int32Array, at: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] <= at) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+/**
+ * Where the call of a decorator starts: after its `@` and blanks (read from its node when a comment or a line
+ * continuation comes first).
+ */
+function decoratorCallStart(text: string, dec: Node): number {
+  let i = dec.startIndex + 1;
+  while (text[i] === ' ' || text[i] === '\t') {
+    i++;
+  }
+  return /[\s\\#\uFEFF\u2060\u200B]/.test(text[i] ?? '') ? (namedChildren(dec)[0]?.startIndex ?? i) : i;
 }
 
 function spanName(a: Args): { value: string; dynamic: boolean } | undefined {
@@ -252,15 +286,14 @@ function assignment(ctx: ExtractContext, ex: Extract, c: Record<string, Node>): 
   }
 }
 
-function decorator(ex: Extract, c: Record<string, Node>): void {
-  const fn = c['dec.fn'];
+function decorator(ex: Extract, c: Record<string, Node>, fnStart: number): void {
   const attr = c['dec.attr'].text;
   const a = args(c['dec.args']);
   if (attr === 'start_as_current_span') {
     const name = spanName(a);
     const obj = c['dec.obj'];
     if (name) {
-      ex.spans.push({ name: name.value, dynamic: name.dynamic, api: attr, tracerVar: obj.text, range: rangeOf(c.dec), at: c.dec.startIndex, owner: fn.startIndex });
+      ex.spans.push({ name: name.value, dynamic: name.dynamic, api: attr, tracerVar: obj.text, range: rangeOf(c.dec), at: c.dec.startIndex, owner: fnStart });
     }
     return;
   }
@@ -273,7 +306,7 @@ function decorator(ex: Extract, c: Record<string, Node>): void {
     return;
   }
   const methods = attr === 'route' || attr === 'api_route' ? (stringList(a.keywords.get('methods')) ?? ['GET']) : [attr];
-  pushRoutes(ex, c['dec.obj'].text, attr === 'route' ? 'flask' : 'fastapi', methods, path.value, c.dec, { owner: fn.startIndex });
+  pushRoutes(ex, c['dec.obj'].text, attr === 'route' ? 'flask' : 'fastapi', methods, path.value, c.dec, { owner: fnStart });
 }
 
 /** Where QUERY's patterns start (see common.ts): keep in step with QUERY and its predicates. */

@@ -161,6 +161,15 @@ string Hello() => "hi";
 namespace Block { class B { void C() { } } }
 `,
   },
+  {
+    // Functions after astral and non-ASCII text on their own line, CRLF line ends, a function spanning lines.
+    languageId: 'typescript',
+    text: `/* 🎉 ünï */ export function afterAstral(a: string) { return '🎉' + a; }\r\nconst crlf = () => {\r\n  return 'é';\r\n};\r\nclass K { /* ✓ */ m() {} }\r\n`,
+  },
+  {
+    languageId: 'python',
+    text: `x = "🎉"; y = 1\r\ndef after_crlf():\r\n    return "ünï"\r\nclass Ü:\r\n    def método(self): pass\r\n`,
+  },
 ];
 
 function signature(m: QueryMatch): string {
@@ -182,6 +191,7 @@ describe('mapping: anchored queries find what the whole-tree query finds', funct
     await mapper(); // initializes the runtime
     const parsers = new Map<LanguageSpec, { parser: Parser; query: Query }>();
     let compared = 0;
+    let positions = 0;
     for (const c of cases) {
       const spec = specFor(c.languageId);
       assert.ok(spec?.anchors, `${c.name}: ${c.languageId} has anchors`);
@@ -202,6 +212,16 @@ describe('mapping: anchored queries find what the whole-tree query finds', funct
         assert.deepEqual(anchored, whole, c.name);
         assert.ok(whole.length > 0 || c.text.trim() === '', `${c.name} has matches`);
         compared += whole.length;
+        // Ranges computed from text indexes (line starts, name lengths) are tree-sitter's own positions.
+        const doc = await (await mapper()).parseDocument({ languageId: c.languageId, path: c.name, text: c.text });
+        for (const f of doc.functions) {
+          for (const r of [f.range, f.nameRange]) {
+            const n = tree.rootNode.descendantForPosition({ row: r.start.line, column: r.start.column }, { row: r.end.line, column: r.end.column })!;
+            const at = (p: { row: number; column: number }) => ({ line: p.row, column: p.column });
+            assert.deepEqual({ start: at(n.startPosition), end: at(n.endPosition) }, r, `${c.name}: ${f.qualifiedName}`);
+            positions++;
+          }
+        }
       } finally {
         tree.delete();
       }
@@ -211,6 +231,7 @@ describe('mapping: anchored queries find what the whole-tree query finds', funct
       p.parser.delete();
     }
     assert.ok(compared > 200, `compared ${compared} matches`);
+    assert.ok(positions > 200, `compared ${positions} ranges`);
   });
 
   it('a class left open while typing (an ERROR node) still has its methods: the whole tree is queried then', async () => {
