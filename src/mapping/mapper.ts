@@ -331,10 +331,22 @@ function nesting(spec: LanguageSpec, fns: { d: FnDraft; start: number; end: numb
       stack.pop();
     }
     if (e.fn !== undefined) {
-      const names = stack.filter((s) => s.kind !== 'function' || spec.nestedNames).map((s) => s.name);
+      const names: string[] = [];
+      let cls: Entry | undefined;
+      for (const s of stack) {
+        if (s.kind !== 'function' || spec.nestedNames) {
+          names.push(s.name);
+        }
+        if (s.kind === 'class') {
+          cls = s;
+        }
+      }
       const inner = stack[stack.length - 1];
-      const cls = [...stack].reverse().find((s) => s.kind === 'class');
-      out[e.fn] = { names, inClass: inner?.kind === 'class', ...(cls ? { className: cls.name } : {}) };
+      const c: Containers = { names, inClass: inner?.kind === 'class' };
+      if (cls) {
+        c.className = cls.name;
+      }
+      out[e.fn] = c;
     }
     stack.push(e);
   }

@@ -288,7 +288,8 @@ export function stringValue(node: Node | null | undefined): StringValue | undefi
   if (!node) {
     return undefined;
   }
-  switch (node.type) {
+  const type = node.type;
+  switch (type) {
     case 'string':
     case 'template_string':
     case 'string_literal':
@@ -307,14 +308,14 @@ export function stringValue(node: Node | null | undefined): StringValue | undefi
     default:
       return undefined;
   }
-  const plain = plainString(node);
+  const plain = type === 'string' ? plainString(node) : undefined;
   if (plain !== undefined) {
     return { value: plain, dynamic: false };
   }
-  if (node.type === 'verbatim_string_literal') {
+  if (type === 'verbatim_string_literal') {
     return { value: node.text.slice(2, -1), dynamic: false };
   }
-  if (node.type === 'raw_string_literal' && node.namedChildCount === 0) {
+  if (type === 'raw_string_literal' && node.namedChildCount === 0) {
     return { value: node.text.replace(/^`|`$/g, ''), dynamic: false };
   }
   let value = '';
@@ -339,9 +340,6 @@ export function stringValue(node: Node | null | undefined): StringValue | undefi
  * without a node object per child. Anything else (f-strings, prefixes, triple quotes) is left to the children.
  */
 function plainString(node: Node): string | undefined {
-  if (node.type !== 'string') {
-    return undefined;
-  }
   const text = node.text;
   const q = text[0];
   if ((q !== '"' && q !== "'") || text.length < 2 || text[text.length - 1] !== q || text.includes('{')) {

@@ -89,8 +89,10 @@ function extract(ctx: ExtractContext): Extract {
       }
     }
   }
+  /** Class start → the template of its `[Route]` (read once per class, not once per action). */
+  const classTemplates = new Map<number, string | undefined>();
   for (const c of methods) {
-    method(ex, c.fn, c['fn.name'], types);
+    method(ctx.text, ex, c.fn, c['fn.name'], types, classTemplates);
   }
   for (const c of calls) {
     call(ex, c);
@@ -98,10 +100,14 @@ function extract(ctx: ExtractContext): Extract {
   return ex;
 }
 
-function method(ex: Extract, fn: Node, nameNode: Node, types: Map<number, Node>): void {
+function method(text: string, ex: Extract, fn: Node, nameNode: Node, types: Map<number, Node>, classTemplates: Map<number, string | undefined>): void {
   const { name, nameRange } = nameOf(nameNode);
   ex.functions.push({ node: fn, nameRange, name });
   const at = fn.startIndex;
+  // A declaration's attribute lists come first: a method that starts with no `[` has none (no node per child read).
+  if (text[at] !== '[') {
+    return;
+  }
   const scope = ex.scopes.filter((s) => s.kind === 'class' && s.start <= at && at < s.end).pop();
   const type = scope ? types.get(scope.start) : undefined;
   if (!type || fn.type !== 'method_declaration') {
@@ -114,8 +120,10 @@ function method(ex: Extract, fn: Node, nameNode: Node, types: Map<number, Node>)
     return;
   }
   const controller = scope!.name.replace(/Controller$/, '');
-  const classRoute = attributes(type).find((a) => a.name === 'Route');
-  const classTemplate = stringValue(classRoute?.first)?.value;
+  if (!classTemplates.has(type.startIndex)) {
+    classTemplates.set(type.startIndex, stringValue(attributes(type).find((a) => a.name === 'Route')?.first)?.value);
+  }
+  const classTemplate = classTemplates.get(type.startIndex);
   const tokens = (t: string): string => t.replace(/\[controller\]/gi, controller).replace(/\[action\]/gi, name);
   const entries = verbs.length ? verbs.map((v) => ({ method: VERBS[v.name], attr: v, template: stringValue(v.first)?.value ?? stringValue(routeAttr?.first)?.value })) : [{ method: '*', attr: routeAttr!, template: stringValue(routeAttr!.first)?.value }];
   for (const e of entries) {

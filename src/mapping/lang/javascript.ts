@@ -317,14 +317,20 @@ const ANCHORS: Anchor[] = [
   // Classes down to their members: methods, fields, decorators in the body (method_definition has no keyword).
   { pattern: /\bclass\b/g, types: ['class_declaration', 'class', 'abstract_class_declaration'], depth: 2 },
   // Methods of object literals: `name(`, `async *name(`, `get name(` at the start of a line or after `{` or `,`
-  // (class members were found with their class).
+  // (class members were found with their class). The lookahead (a name-like start, a `(` on the line) turns most
+  // lines away before the alternatives are tried.
   {
-    pattern: /[\n{,][ \t]*(?:(?:async|get|set|static)[ \t]+)*\*?[ \t]*(?!(?:if|for|while|switch|catch|return|await|typeof|new|function|async)[ \t]*\()([#\w$]+|\[[^\]\n]*\]|'[^'\n]*'|"[^"\n]*")[ \t]*(?:<[^>\n]*>)?[ \t]*\(/dg,
+    pattern: /[\n{,](?=[ \t]*[#\w$['"*][^\n(]*\()[ \t]*(?:(?:async|get|set|static)[ \t]+)*\*?[ \t]*(?!(?:if|for|while|switch|catch|return|await|typeof|new|function|async)[ \t]*\()([#\w$]+|\[[^\]\n]*\]|'[^'\n]*'|"[^"\n]*")[ \t]*(?:<[^>\n]*>)?[ \t]*\(/dg,
     types: ['method_definition'],
     up: 2,
     skipCaptured: true,
   },
-  { pattern: /\bexport\b/g, types: ['export_statement'] },
+  // Export statements with a default identifier, a clause or decorators. An `export` of a declaration right after
+  // `;`, `{`, `}` or the start of the text has none of them (a decorator ends with `)`, a name or a backtick).
+  {
+    pattern: /\bexport\b(?:(?<!(?:^|[;{}])\s*export)|(?!\s+(?:async\s+function|function|class|abstract\s+class|const|let|var|interface|enum|namespace)\b))/g,
+    types: ['export_statement'],
+  },
   { pattern: /\bimport\b/g, types: ['import_statement'] },
   {
     pattern: /\.\s*(startActiveSpan|startSpan|get|post|put|delete|patch|all|options|head|use|setGlobalPrefix)\s*(?:<[^>\n]*>\s*)?(\()/dg,
