@@ -5,11 +5,12 @@
  * RPC, messaging); a function when it carries code.* attributes (old `code.namespace`+`code.function`
  * or new `code.function.name`, which may be fully qualified), keeping file and line.
  */
-import type { AttrValue, Attributes, CodeLocation } from '../../shared/api';
+import type { AttrValue, CodeLocation } from '../../shared/api';
 import type { CodeObjectKind } from '../../shared/keys';
 import { consumerKey, endpointKey, functionKey, normalizePath, normalizeSpanName, rpcKey, spanKey } from '../../shared/keys';
 import * as sc from '../../shared/semconv';
 import type { Span } from '../model';
+import { spanAttribute } from '../otlp/lazySpan';
 
 export interface CodeObjectRef {
   key: string;
@@ -34,12 +35,12 @@ function int(v: AttrValue | undefined): number | undefined {
   return undefined;
 }
 
-function pathOf(a: Attributes): string | undefined {
-  const p = str(a[sc.ATTR_URL_PATH]) ?? str(a[sc.ATTR_HTTP_TARGET]);
+function pathOf(span: Span): string | undefined {
+  const p = str(spanAttribute(span, sc.ATTR_URL_PATH)) ?? str(spanAttribute(span, sc.ATTR_HTTP_TARGET));
   if (p) {
     return p;
   }
-  const url = str(a[sc.ATTR_URL_FULL]) ?? str(a[sc.ATTR_HTTP_URL]);
+  const url = str(spanAttribute(span, sc.ATTR_URL_FULL)) ?? str(spanAttribute(span, sc.ATTR_HTTP_URL));
   if (url) {
     const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/i.exec(url);
     return m?.[1] || '/';
@@ -49,24 +50,23 @@ function pathOf(a: Attributes): string | undefined {
 
 /** The endpoint a segment-starting SERVER/CONSUMER span stands for, if any. */
 export function endpointOf(span: Span): CodeObjectRef | undefined {
-  const a = span.attributes;
   const service = span.resource.serviceName;
   if (span.kind === sc.SpanKind.SERVER) {
-    const method = str(a[sc.ATTR_HTTP_REQUEST_METHOD]) ?? str(a[sc.ATTR_HTTP_METHOD]);
+    const method = str(spanAttribute(span, sc.ATTR_HTTP_REQUEST_METHOD)) ?? str(spanAttribute(span, sc.ATTR_HTTP_METHOD));
     if (method) {
-      const route = str(a[sc.ATTR_HTTP_ROUTE]) ?? normalizePath(pathOf(a) ?? '/');
+      const route = str(spanAttribute(span, sc.ATTR_HTTP_ROUTE)) ?? normalizePath(pathOf(span) ?? '/');
       const upper = method.toUpperCase();
       return { key: endpointKey(service, upper, route), kind: 'endpoint', service, name: `${upper} ${route}` };
     }
-    const rpcService = str(a[sc.ATTR_RPC_SERVICE]);
-    const rpcMethod = str(a[sc.ATTR_RPC_METHOD]);
+    const rpcService = str(spanAttribute(span, sc.ATTR_RPC_SERVICE));
+    const rpcMethod = str(spanAttribute(span, sc.ATTR_RPC_METHOD));
     if (rpcService && rpcMethod) {
       return { key: rpcKey(service, rpcService, rpcMethod), kind: 'endpoint', service, name: `${rpcService}/${rpcMethod}` };
     }
     return undefined;
   }
   if (span.kind === sc.SpanKind.CONSUMER) {
-    const dest = str(a[sc.ATTR_MESSAGING_DESTINATION_NAME]);
+    const dest = str(spanAttribute(span, sc.ATTR_MESSAGING_DESTINATION_NAME));
     if (dest) {
       return { key: consumerKey(service, dest), kind: 'endpoint', service, name: dest };
     }
@@ -76,10 +76,9 @@ export function endpointOf(span: Span): CodeObjectRef | undefined {
 
 /** The function a span was recorded in, from its code.* attributes. */
 export function functionOf(span: Span): CodeObjectRef | undefined {
-  const a = span.attributes;
-  const newName = str(a[sc.ATTR_CODE_FUNCTION_NAME]);
-  const oldName = str(a[sc.ATTR_CODE_FUNCTION]);
-  const namespace = str(a[sc.ATTR_CODE_NAMESPACE]);
+  const newName = str(spanAttribute(span, sc.ATTR_CODE_FUNCTION_NAME));
+  const oldName = str(spanAttribute(span, sc.ATTR_CODE_FUNCTION));
+  const namespace = str(spanAttribute(span, sc.ATTR_CODE_NAMESPACE));
   const fn = newName ?? oldName;
   if (!fn) {
     return undefined;
@@ -91,11 +90,11 @@ export function functionOf(span: Span): CodeObjectRef | undefined {
   if (ns) {
     code.namespace = ns;
   }
-  const file = str(a[sc.ATTR_CODE_FILE_PATH]) ?? str(a[sc.ATTR_CODE_FILEPATH]);
+  const file = str(spanAttribute(span, sc.ATTR_CODE_FILE_PATH)) ?? str(spanAttribute(span, sc.ATTR_CODE_FILEPATH));
   if (file) {
     code.filepath = file;
   }
-  const line = int(a[sc.ATTR_CODE_LINE_NUMBER]) ?? int(a[sc.ATTR_CODE_LINENO]);
+  const line = int(spanAttribute(span, sc.ATTR_CODE_LINE_NUMBER)) ?? int(spanAttribute(span, sc.ATTR_CODE_LINENO));
   if (line !== undefined) {
     code.lineno = line;
   }
@@ -104,7 +103,7 @@ export function functionOf(span: Span): CodeObjectRef | undefined {
 
 export function spanObjectOf(span: Span): CodeObjectRef {
   const service = span.resource.serviceName;
-  const name = normalizeSpanName(span.name, str(span.attributes[sc.ATTR_HTTP_ROUTE]));
+  const name = normalizeSpanName(span.name, str(spanAttribute(span, sc.ATTR_HTTP_ROUTE)));
   return { key: spanKey(service, span.scope.name, name), kind: 'span', service, scope: span.scope.name, name };
 }
 

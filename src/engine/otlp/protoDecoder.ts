@@ -8,21 +8,13 @@
  * order and more than once (protobuf merge semantics): resources and scopes are created up front
  * and filled in place, so spans can point at them before their fields are read.
  */
-import type { Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model';
+import type { Resource, Scope, Span, SpanBatch } from '../model';
+import { LazySpan } from './lazySpan';
+import { SPAN_ATTRIBUTES, SPAN_EVENTS, SPAN_LINKS, hex, isValidId, isZero, validateEvent, validateLink } from './protoDetails';
 import { ProtoReader, endMessage, readTag } from './protoReader';
-import { decodeKeyValue } from './protoValues';
-import { HexIdCache } from './strings';
+import { decodeKeyValue, scanKeyValue } from './protoValues';
 import { atYieldPoint, runSliced, runSync } from './slices';
-import {
-  RejectTally,
-  acceptSpan,
-  finishResource,
-  newResource,
-  newScope,
-  newSpan,
-  toSpanKind,
-  toStatusCode,
-} from './spanBuilder';
+import { RejectTally, acceptSpan, finishResource, newResource, newScope, toSpanKind, toStatusCode } from './spanBuilder';
 
 // Tags are (field number << 3) | wire type, named Message_field.
 const REQUEST_RESOURCE_SPANS = 10;
@@ -40,22 +32,14 @@ const SPAN_NAME = 42;
 const SPAN_KIND = 48;
 const SPAN_START = 57;
 const SPAN_END = 65;
-const SPAN_ATTRIBUTES = 74;
-const SPAN_EVENTS = 90;
-const SPAN_LINKS = 106;
 const SPAN_STATUS = 122;
-const EVENT_TIME = 9;
-const EVENT_NAME = 18;
-const EVENT_ATTRIBUTES = 26;
-const LINK_TRACE_ID = 10;
-const LINK_SPAN_ID = 18;
-const LINK_ATTRIBUTES = 34;
 const STATUS_MESSAGE = 18;
 const STATUS_CODE = 24;
 
 /**
  * Decodes one ExportTraceServiceRequest. Spans with invalid ids are dropped and counted in
- * `rejected`; malformed bytes throw `DecodeError` with the offset.
+ * `rejected`; malformed bytes throw `DecodeError` with the offset. The spans keep `bytes` and
+ * decode their attributes, events and links on first read (lazySpan.ts): don't modify `bytes`.
  */
 export function decodeTraceRequestProto(bytes: Uint8Array): SpanBatch {
   return runSync(traceRequestProtoSteps(bytes));
@@ -155,8 +139,8 @@ function decodeScope(r: ProtoReader, end: number, scope: Scope): void {
 }
 
 function decodeSpan(r: ProtoReader, end: number, resource: Resource, scope: Scope, tally: RejectTally): Span | undefined {
-  const span = newSpan(resource, scope);
   const buf = r.buf;
+  const span = new LazySpan(resource, scope, buf, r.pos, end);
   // Ids are validated (and hex-encoded) once the whole span is read: fields may come in any order.
   let traceStart = 0;
   let traceLen = 0;
@@ -195,18 +179,14 @@ function decodeSpan(r: ProtoReader, end: number, resource: Resource, scope: Scop
         span.endUs = r.fixed64Micros();
         break;
       case SPAN_ATTRIBUTES:
-        decodeKeyValue(r, r.lenEnd(end), span.attributes, 0);
+        span.eager = scanKeyValue(r, r.lenEnd(end), span.eager);
         break;
       case SPAN_EVENTS:
-        span.events.push(decodeEvent(r, r.lenEnd(end)));
+        validateEvent(r, r.lenEnd(end));
         break;
-      case SPAN_LINKS: {
-        const link = decodeLink(r, r.lenEnd(end));
-        if (link !== undefined) {
-          span.links.push(link);
-        }
+      case SPAN_LINKS:
+        validateLink(r, r.lenEnd(end));
         break;
-      }
       case SPAN_STATUS:
         decodeStatus(r, r.lenEnd(end), span);
         break;
@@ -224,57 +204,6 @@ function decodeSpan(r: ProtoReader, end: number, resource: Resource, scope: Scop
   return acceptSpan(span, traceId, spanId, parent, tally);
 }
 
-function decodeEvent(r: ProtoReader, end: number): SpanEvent {
-  const event: SpanEvent = { name: '', timeUs: 0, attributes: {} };
-  while (r.pos < end) {
-    const tag = readTag(r);
-    if (tag === EVENT_ATTRIBUTES) {
-      decodeKeyValue(r, r.lenEnd(end), event.attributes, 0);
-    } else if (tag === EVENT_NAME) {
-      event.name = r.string(end);
-    } else if (tag === EVENT_TIME) {
-      event.timeUs = r.fixed64Micros();
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  endMessage(r, end);
-  return event;
-}
-
-/** A link with invalid ids is dropped (the span itself stays). */
-function decodeLink(r: ProtoReader, end: number): SpanLink | undefined {
-  const link: SpanLink = { traceId: '', spanId: '', attributes: {} };
-  const buf = r.buf;
-  let traceStart = 0;
-  let traceLen = 0;
-  let spanStart = 0;
-  let spanLen = 0;
-  while (r.pos < end) {
-    const tag = readTag(r);
-    if (tag === LINK_TRACE_ID) {
-      traceLen = r.lenEnd(end) - r.pos;
-      traceStart = r.pos;
-      r.pos += traceLen;
-    } else if (tag === LINK_SPAN_ID) {
-      spanLen = r.lenEnd(end) - r.pos;
-      spanStart = r.pos;
-      r.pos += spanLen;
-    } else if (tag === LINK_ATTRIBUTES) {
-      decodeKeyValue(r, r.lenEnd(end), link.attributes, 0);
-    } else {
-      r.skip(tag & 7, end);
-    }
-  }
-  endMessage(r, end);
-  if (!isValidId(buf, traceStart, traceLen, 16) || !isValidId(buf, spanStart, spanLen, 8)) {
-    return undefined;
-  }
-  link.traceId = hex(buf, traceStart, 16);
-  link.spanId = hex(buf, spanStart, 8);
-  return link;
-}
-
 function decodeStatus(r: ProtoReader, end: number, span: Span): void {
   while (r.pos < end) {
     const tag = readTag(r);
@@ -288,24 +217,4 @@ function decodeStatus(r: ProtoReader, end: number, span: Span): void {
     }
   }
   endMessage(r, end);
-}
-
-function isZero(buf: Buffer, start: number, len: number): boolean {
-  for (let i = start; i < start + len; i++) {
-    if (buf[i] !== 0) {
-      return false;
-    }
-  }
-  return true;
-}
-
-function isValidId(buf: Buffer, start: number, len: number, expected: number): boolean {
-  return len === expected && !isZero(buf, start, len);
-}
-
-const traceIds = new HexIdCache(16);
-const spanIds = new HexIdCache(8);
-
-function hex(buf: Buffer, start: number, len: number): string {
-  return len === 16 ? traceIds.hex(buf, start) : spanIds.hex(buf, start);
 }

@@ -5,8 +5,144 @@
 import type { AttrValue, Attributes } from '../../shared/api';
 import { endMessage, readTag } from './protoReader';
 import type { ProtoReader } from './protoReader';
+import * as sc from '../../shared/semconv';
 import { MAX_VALUE_DEPTH, setAttribute } from './spanBuilder';
 import { utf8 } from './strings';
+
+/**
+ * Attribute keys the ingest path reads for every span (code-object keys): `scanKeyValue` decodes
+ * these when a request comes in, the others stay bytes until read (lazySpan.ts).
+ */
+export const EAGER_KEYS: ReadonlySet<string> = new Set([
+  sc.ATTR_CODE_FUNCTION_NAME,
+  sc.ATTR_CODE_FUNCTION,
+  sc.ATTR_CODE_NAMESPACE,
+  sc.ATTR_CODE_FILE_PATH,
+  sc.ATTR_CODE_FILEPATH,
+  sc.ATTR_CODE_LINE_NUMBER,
+  sc.ATTR_CODE_LINENO,
+  sc.ATTR_HTTP_REQUEST_METHOD,
+  sc.ATTR_HTTP_METHOD,
+  sc.ATTR_HTTP_ROUTE,
+  sc.ATTR_HTTP_TARGET,
+  sc.ATTR_URL_PATH,
+  sc.ATTR_URL_FULL,
+  sc.ATTR_HTTP_URL,
+  sc.ATTR_RPC_SERVICE,
+  sc.ATTR_RPC_METHOD,
+  sc.ATTR_MESSAGING_DESTINATION_NAME,
+]);
+/** Length bounds and first bytes of `EAGER_KEYS`: most other keys are ruled out without a string. */
+let eagerMin = Infinity;
+let eagerMax = 0;
+const eagerFirst = new Uint8Array(256);
+for (const k of EAGER_KEYS) {
+  eagerMin = Math.min(eagerMin, k.length);
+  eagerMax = Math.max(eagerMax, k.length);
+  eagerFirst[k.charCodeAt(0)] = 1;
+}
+
+function eagerKey(buf: Buffer, start: number, end: number): string | undefined {
+  const len = end - start;
+  if (len < eagerMin || len > eagerMax || eagerFirst[buf[start]] === 0) {
+    return undefined;
+  }
+  const key = utf8(buf, start, end);
+  return EAGER_KEYS.has(key) ? key : undefined;
+}
+
+/**
+ * Checks one KeyValue as `decodeKeyValue` would read it; when its key is one of `EAGER_KEYS`,
+ * appends key and decoded value to `eager` (created when needed), which it returns.
+ */
+export function scanKeyValue(r: ProtoReader, end: number, eager: AttrValue[] | undefined): AttrValue[] | undefined {
+  const buf = r.buf;
+  const at = r.pos;
+  let keyStart = 0;
+  let keyEnd = 0;
+  let valueStart = -1;
+  let valueEnd = -1;
+  // Fast path for what every SDK writes: key (short) then value (short), nothing else.
+  if (buf[at] === KEY_VALUE_KEY && buf[at + 1] < 0x80 && at + 2 + buf[at + 1] + 1 < end) {
+    keyStart = at + 2;
+    keyEnd = keyStart + buf[at + 1];
+    if (buf[keyEnd] === KEY_VALUE_VALUE && buf[keyEnd + 1] < 0x80 && keyEnd + 2 + buf[keyEnd + 1] === end) {
+      valueStart = keyEnd + 2;
+      valueEnd = end;
+      r.pos = valueStart;
+      validateAnyValue(r, end, 0);
+    } else {
+      r.pos = at;
+    }
+  }
+  if (valueStart < 0) {
+    keyStart = keyEnd = 0;
+    while (r.pos < end) {
+      const tag = readTag(r);
+      if (tag === KEY_VALUE_KEY) {
+        keyEnd = r.lenEnd(end);
+        keyStart = r.pos;
+        r.pos = keyEnd;
+      } else if (tag === KEY_VALUE_VALUE) {
+        valueEnd = r.lenEnd(end);
+        valueStart = r.pos;
+        validateAnyValue(r, valueEnd, 0);
+      } else {
+        r.skip(tag & 7, end);
+      }
+    }
+    endMessage(r, end);
+  }
+  const key = eagerKey(buf, keyStart, keyEnd);
+  if (key !== undefined) {
+    let value: AttrValue = null;
+    if (valueStart >= 0) {
+      r.pos = valueStart;
+      value = decodeAnyValue(r, valueEnd, 0);
+    }
+    r.pos = end;
+    (eager ??= []).push(key, value);
+  }
+  return eager;
+}
+
+/** Checks one KeyValue as `decodeKeyValue` would read it, building nothing. */
+export function validateKeyValue(r: ProtoReader, end: number, depth: number): void {
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === KEY_VALUE_VALUE) {
+      validateAnyValue(r, r.lenEnd(end), depth);
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+}
+
+/** Checks one AnyValue as `decodeAnyValue` would read it (structure and nesting depth). */
+function validateAnyValue(r: ProtoReader, end: number, depth: number): void {
+  while (r.pos < end) {
+    const tag = readTag(r);
+    if (tag === ANY_ARRAY || tag === ANY_KVLIST) {
+      const listEnd = r.lenEnd(end);
+      checkDepth(r, depth + 1);
+      while (r.pos < listEnd) {
+        const t = readTag(r);
+        if (t !== LIST_VALUES) {
+          r.skip(t & 7, listEnd);
+        } else if (tag === ANY_ARRAY) {
+          validateAnyValue(r, r.lenEnd(listEnd), depth + 1);
+        } else {
+          validateKeyValue(r, r.lenEnd(listEnd), depth + 1);
+        }
+      }
+      endMessage(r, listEnd);
+    } else {
+      r.skip(tag & 7, end);
+    }
+  }
+  endMessage(r, end);
+}
 
 // Tags are (field number << 3) | wire type, named Message_field.
 const KEY_VALUE_KEY = 10;

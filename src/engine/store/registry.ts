@@ -6,6 +6,7 @@ import type { CodeObject } from '../../shared/api';
 import type { CodeObjectRef } from '../aggregates/codeObjectKeys';
 import { spanObjectOf } from '../aggregates/codeObjectKeys';
 import type { Span } from '../model';
+import { spanAttribute } from '../otlp/lazySpan';
 import { ATTR_HTTP_ROUTE } from '../../shared/semconv';
 import type { RunEntry, RunRef } from './runs';
 import type { SqlDb } from './sqlite';
@@ -158,7 +159,7 @@ export class Registry {
       byName = new Map();
       byScope.set(span.scope.name, byName);
     }
-    const route = span.attributes[ATTR_HTTP_ROUTE];
+    const route = spanAttribute(span, ATTR_HTTP_ROUTE);
     const k = typeof route === 'string' && route !== '' ? `${span.name}\u0000${route}` : span.name;
     let e = byName.get(k);
     if (!e) {

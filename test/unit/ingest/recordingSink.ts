@@ -3,6 +3,7 @@
  * does (counting the decoder's rejections), and can be switched to "overloaded".
  */
 import { OverloadedError } from '../../../src/engine/model';
+import { plainSpan } from '../../../src/engine/otlp/lazySpan';
 import type { IngestOrigin, IngestResult, Span, SpanBatch, SpanSink } from '../../../src/engine/model';
 
 export class RecordingSink implements SpanSink {
@@ -24,8 +25,9 @@ export class RecordingSink implements SpanSink {
     return { accepted: batch.spans.length, rejected: batch.rejected, errorMessage: batch.rejectReason };
   }
 
+  /** Every span received, as plain objects (protobuf spans decode their attributes lazily). */
   get spans(): Span[] {
-    return this.batches.flatMap((b) => b.batch.spans);
+    return this.batches.flatMap((b) => b.batch.spans.map(plainSpan));
   }
 
   get rejected(): number {
@@ -33,7 +35,7 @@ export class RecordingSink implements SpanSink {
   }
 }
 
-/** Spans in one order (by span id), for comparing batches that grouped them differently. */
+/** Spans in one order (by span id) as plain objects, for comparing batches that grouped them differently. */
 export function sortSpans(spans: Span[]): Span[] {
-  return [...spans].sort((a, b) => a.spanId.localeCompare(b.spanId));
+  return spans.map(plainSpan).sort((a, b) => a.spanId.localeCompare(b.spanId));
 }

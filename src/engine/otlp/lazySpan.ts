@@ -1,0 +1,126 @@
+/**
+ * Spans of the protobuf decoder whose attributes, events and links stay bytes of the request until
+ * first read. Ingest reads a handful of attributes per span (code-object keys: `code.*`, `http.*`,
+ * `url.*`, `rpc.*`, `messaging.destination.name`); those are decoded up front into a short list.
+ * Everything else is decoded from the span's bytes on first access of `attributes`, `events` or
+ * `links` — only for traces the insights sample, exemplars and imports — so a buffered span is one
+ * object instead of a graph of attribute dictionaries, events and links that lives for the trace's
+ * idle time and gets promoted and traced by the old-generation GC.
+ *
+ * The bytes were fully validated by the decoder when the request came in (malformed input is
+ * answered 400 then), so decoding them later cannot fail.
+ */
+import type { AttrValue, Attributes } from '../../shared/api';
+import { SpanKind, StatusCode } from '../../shared/semconv';
+import type { SpanKindValue, StatusCodeValue } from '../../shared/semconv';
+import type { Resource, Scope, Span, SpanEvent, SpanLink } from '../model';
+import type { SpanDetails } from './protoDetails';
+import { decodeSpanDetails } from './protoDetails';
+import { EAGER_KEYS } from './protoValues';
+
+
+export class LazySpan implements Span {
+  traceId = '';
+  spanId = '';
+  parentSpanId: string | undefined = undefined;
+  name = '';
+  kind: SpanKindValue = SpanKind.UNSPECIFIED;
+  startUs = 0;
+  endUs = 0;
+  statusCode: StatusCodeValue = StatusCode.UNSET;
+  statusMessage: string | undefined = undefined;
+  /** Eagerly decoded attributes (`EAGER_KEYS`) as key, value, key, value…; undefined when none. */
+  eager: AttrValue[] | undefined = undefined;
+  private src: Buffer | undefined;
+  private details: SpanDetails | undefined = undefined;
+
+  constructor(
+    readonly resource: Resource,
+    readonly scope: Scope,
+    src: Buffer,
+    private readonly from: number,
+    private readonly to: number,
+  ) {
+    this.src = src;
+  }
+
+  /** One attribute; for `EAGER_KEYS` without decoding the others. */
+  attribute(key: string): AttrValue | undefined {
+    if (this.details === undefined && EAGER_KEYS.has(key)) {
+      const e = this.eager;
+      if (e === undefined) {
+        return undefined;
+      }
+      // Last one wins, as in the full decode.
+      for (let i = e.length - 2; i >= 0; i -= 2) {
+        if (e[i] === key) {
+          return e[i + 1];
+        }
+      }
+      return undefined;
+    }
+    return this.attributes[key];
+  }
+
+  get attributes(): Attributes {
+    return this.decoded().attributes;
+  }
+
+  set attributes(value: Attributes) {
+    this.decoded().attributes = value;
+  }
+
+  get events(): SpanEvent[] {
+    return this.decoded().events;
+  }
+
+  set events(value: SpanEvent[]) {
+    this.decoded().events = value;
+  }
+
+  get links(): SpanLink[] {
+    return this.decoded().links;
+  }
+
+  set links(value: SpanLink[]) {
+    this.decoded().links = value;
+  }
+
+  private decoded(): SpanDetails {
+    if (this.details === undefined) {
+      this.details = decodeSpanDetails(this.src!, this.from, this.to);
+      // The request's bytes are no longer needed by this span.
+      this.src = undefined;
+      this.eager = undefined;
+    }
+    return this.details;
+  }
+}
+
+/**
+ * One attribute of any span: `span.attributes[key]`, without decoding all attributes of a lazily
+ * decoded span when the key is one of `EAGER_KEYS`.
+ */
+export function spanAttribute(span: Span, key: string): AttrValue | undefined {
+  return span instanceof LazySpan ? span.attribute(key) : span.attributes[key];
+}
+
+/** A span as a plain object with every field (tests, serialization). */
+export function plainSpan(s: Span): Span {
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    parentSpanId: s.parentSpanId,
+    name: s.name,
+    kind: s.kind,
+    startUs: s.startUs,
+    endUs: s.endUs,
+    statusCode: s.statusCode,
+    statusMessage: s.statusMessage,
+    attributes: s.attributes,
+    events: s.events,
+    links: s.links,
+    resource: s.resource,
+    scope: s.scope,
+  };
+}
