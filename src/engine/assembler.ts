@@ -48,7 +48,7 @@ export interface TraceBuffer {
 }
 
 /** Called for every emission before the observers (the store: self time, exemplars). */
-export type EmitHook = (t: TraceBuffer, assembled: AssembledTrace) => void;
+export type EmitHook = (t: TraceBuffer) => void;
 
 /**
  * An observer that only needs a representative sample of the traces when they come fast (the
@@ -73,7 +73,8 @@ class SampledObserver {
     private readonly limit: number,
   ) {}
 
-  offer(t: AssembledTrace, now: number): void {
+  /** Whether the observer takes this trace (counted as offered, and as observed when it does). */
+  takes(traceId: string, now: number): boolean {
     const sec = Math.floor(now / 1000);
     if (sec !== this.second) {
       // The fraction (a power of two) that would have kept the last second under the limit.
@@ -90,17 +91,22 @@ class SampledObserver {
       this.threshold >>= 1;
       this.observed = Math.floor(this.observed / 2);
     }
-    if (this.threshold < 65536 && lowBits(t.traceId) >= this.threshold) {
-      return;
+    if (this.threshold < 65536 && lowBits(traceId) >= this.threshold) {
+      return false;
     }
     this.observed++;
-    this.observer.observeTrace(t);
+    return true;
   }
 
   /** Fraction of traces handed to the observer right now (1 = all). */
   get fraction(): number {
     return this.threshold / 65536;
   }
+}
+
+function assembledOf(t: TraceBuffer): AssembledTrace {
+  const root = t.items.find((i) => !i.span.parentSpanId) ?? t.items.find((i) => i.startsSegment) ?? t.items[0];
+  return { traceId: t.traceId, spans: t.items.map((i) => i.span), runId: root.run };
 }
 
 function lowBits(traceId: string): number {
@@ -317,16 +323,19 @@ export class TraceAssembler {
       this.tracesEmitted++;
     }
     t.emitted = t.items.length;
-    const root = t.items.find((i) => !i.span.parentSpanId) ?? t.items.find((i) => i.startsSegment) ?? t.items[0];
-    const assembled: AssembledTrace = { traceId: t.traceId, spans: t.items.map((i) => i.span), runId: root.run };
     try {
-      this.hook(t, assembled);
+      this.hook(t);
     } catch (e) {
       this.log.error(`trace ${t.traceId}: ${(e as Error).stack ?? String(e)}`);
     }
+    // Built only when a (sampling) observer takes the trace.
+    let assembled: AssembledTrace | undefined;
     for (const o of this.observers) {
       try {
-        o.offer(assembled, now);
+        if (o.takes(t.traceId, now)) {
+          assembled ??= assembledOf(t);
+          o.observer.observeTrace(assembled);
+        }
       } catch (e) {
         this.log.error(`observer failed on trace ${t.traceId}: ${(e as Error).stack ?? String(e)}`);
       }

@@ -1,7 +1,7 @@
 /**
  * The background evaluation of the insights: started a moment after new traces were observed (while
  * they keep coming, at most one start every MIN_GAP_MS, or longer when evaluations are costly, so
- * they take at most a tenth of a core) and once a minute anyway (time windows
+ * they take at most a twentieth of a core) and once a minute anyway (time windows
  * move, old insights are forgotten), run in slices of about SLICE_MS so no API request or OTLP
  * export waits behind a whole evaluation. Each result replaces the previous one at once.
  */
@@ -17,8 +17,8 @@ export const SLICE_MS = 5;
 const SETTLE_MS = 200;
 /** While traces keep coming, at most one evaluation starts per this long (ms) … */
 const MIN_GAP_MS = 3000;
-/** … and per this many times the event-loop time the last one took, so evaluations use ≤ 10 % of a core under sustained ingest. */
-const DUTY_FACTOR = 10;
+/** … and per this many times the event-loop time the last one took, so evaluations use ≤ 5 % of a core under sustained ingest. */
+const DUTY_FACTOR = 20;
 /** Evaluate at least this often even without new traces (ms). */
 const REFRESH_MS = 60_000;
 

@@ -47,58 +47,128 @@ export function traceSpanDto(i: BufferedSpan, registry: Registry): TraceSpanDto 
 }
 
 /**
+ * The children of each span of a trace as linked lists of indexes into `items` (`head[i]` the first
+ * child of span i, `next[c]` the next sibling of child c; -1 ends), and each span's index by id:
+ * no per-parent arrays.
+ */
+interface Family {
+  index: Map<string, number>;
+  head: Int32Array;
+  next: Int32Array;
+}
+
+function familyOf(items: BufferedSpan[]): Family {
+  const n = items.length;
+  const index = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    index.set(items[i].span.spanId, i);
+  }
+  const head = new Int32Array(n).fill(-1);
+  const next = new Int32Array(n).fill(-1);
+  // Backwards, so each list is in arrival order.
+  for (let i = n - 1; i >= 0; i--) {
+    const p = items[i].span.parentSpanId;
+    const pi = p ? index.get(p) : undefined;
+    if (pi !== undefined) {
+      next[i] = head[pi];
+      head[pi] = i;
+    }
+  }
+  return { index, head, next };
+}
+
+/** `selfTimeMs` of `items[i]` with its children from `f`. */
+function selfTimeAt(items: BufferedSpan[], f: Family, i: number): number {
+  const s = items[i].span;
+  const dur = Math.max(0, s.endUs - s.startUs);
+  let c = f.head[i];
+  if (c < 0) {
+    return dur / 1000;
+  }
+  let covered: number;
+  if (f.next[c] < 0) {
+    const k = items[c].span;
+    covered = Math.max(0, Math.min(k.endUs, s.endUs) - Math.max(k.startUs, s.startUs));
+  } else {
+    const intervals: [number, number][] = [];
+    for (; c >= 0; c = f.next[c]) {
+      intervals.push([items[c].span.startUs, items[c].span.endUs]);
+    }
+    covered = unionLength(intervals, s.startUs, s.endUs);
+  }
+  return Math.max(0, dur - covered) / 1000;
+}
+
+/**
  * Self time and exemplars of a trace handed on (again). Returns true when it is the first time
  * any of its spans are counted (a new trace).
  */
 export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: AggregateTable, exemplars: ExemplarSampler): boolean {
-  const fresh = t.items.filter((i) => i.selfMs === undefined);
-  if (fresh.length === 0) {
+  const items = t.items;
+  const n = items.length;
+  let fresh = 0;
+  for (let i = 0; i < n; i++) {
+    if (items[i].selfMs === undefined) {
+      fresh++;
+    }
+  }
+  if (fresh === 0) {
     return false;
   }
-  const children = new Map<string, Span[]>();
-  for (const i of t.items) {
-    if (i.span.parentSpanId) {
-      let l = children.get(i.span.parentSpanId);
-      if (!l) {
-        l = [];
-        children.set(i.span.parentSpanId, l);
-      }
-      l.push(i.span);
-    }
-  }
-  // Spans counted before whose children came late: take their old self time back, count the new.
-  const lateParents = fresh.length === t.items.length ? new Set<string>() : new Set(fresh.map((i) => i.span.parentSpanId).filter((p): p is string => p !== undefined));
-  for (const i of lateParents.size === 0 ? [] : t.items) {
-    if (i.selfMs === undefined || Number.isNaN(i.selfMs) || !lateParents.has(i.span.spanId)) {
-      continue;
-    }
-    const self = selfTimeMs(i.span, children.get(i.span.spanId));
-    const run = registry.runs.get(i.run);
-    if (run && self !== i.selfMs) {
-      for (const co of i.codeObjects) {
-        aggs.replaceSelf(co, run.no, i.span.startUs / 1000, i.selfMs, self);
+  const f = familyOf(items);
+  if (fresh < n) {
+    // Spans counted before whose children came late: take their old self time back, count the new.
+    const late = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const p = items[i].selfMs === undefined ? items[i].span.parentSpanId : undefined;
+      const pi = p ? f.index.get(p) : undefined;
+      if (pi !== undefined) {
+        late[pi] = 1;
       }
     }
-    i.selfMs = self;
+    for (let i = 0; i < n; i++) {
+      const it = items[i];
+      if (late[i] === 0 || it.selfMs === undefined || Number.isNaN(it.selfMs)) {
+        continue;
+      }
+      const self = selfTimeAt(items, f, i);
+      const run = registry.runs.get(it.run);
+      if (run && self !== it.selfMs) {
+        for (const co of it.codeObjects) {
+          aggs.replaceSelf(co, run.no, it.span.startUs / 1000, it.selfMs, self);
+        }
+      }
+      it.selfMs = self;
+    }
   }
   const best = new Map<number, Exemplar>();
-  let run = registry.runs.get(fresh[0].run);
-  for (const i of fresh) {
-    const s = i.span;
-    const self = selfTimeMs(s, children.get(s.spanId));
-    i.selfMs = self;
-    if (run?.id !== i.run) {
-      run = registry.runs.get(i.run);
+  let run: ReturnType<typeof registry.runs.get>;
+  let runId: string | undefined;
+  for (let i = 0; i < n; i++) {
+    const it = items[i];
+    if (it.selfMs !== undefined) {
+      continue;
+    }
+    const s = it.span;
+    const self = selfTimeAt(items, f, i);
+    it.selfMs = self;
+    if (runId !== it.run) {
+      runId = it.run;
+      run = registry.runs.get(it.run);
     }
     const durationMs = Math.max(0, (s.endUs - s.startUs) / 1000);
     const error = s.statusCode === StatusCode.ERROR;
-    for (const co of i.codeObjects) {
+    for (const co of it.codeObjects) {
       if (run) {
         aggs.addSelf(co, run.no, s.startUs / 1000, self);
       }
       const prev = best.get(co);
-      if (!prev || durationMs > prev.durationMs || (error && !prev.error)) {
-        best.set(co, { traceId: t.traceId, durationMs: Math.max(durationMs, prev?.durationMs ?? 0), error: error || (prev?.error ?? false), t: s.startUs / 1000 });
+      if (!prev) {
+        best.set(co, { traceId: t.traceId, durationMs, error, t: s.startUs / 1000 });
+      } else if (durationMs > prev.durationMs || (error && !prev.error)) {
+        prev.durationMs = Math.max(durationMs, prev.durationMs);
+        prev.error ||= error;
+        prev.t = s.startUs / 1000;
       }
     }
   }
@@ -107,7 +177,7 @@ export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: Aggre
     keep = exemplars.offer(co, e) || keep;
   }
   if (keep) {
-    exemplars.keepTrace(t.traceId, t.items[0].run, t.items.map((i) => traceSpanDto(i, registry)));
+    exemplars.keepTrace(t.traceId, items[0].run, items.map((i) => traceSpanDto(i, registry)));
   }
-  return fresh.length === t.items.length;
+  return fresh === n;
 }
