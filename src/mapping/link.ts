@@ -101,6 +101,7 @@ class Workspace {
   private readonly decls = new Map<string, RouterDecl>();
   private readonly edges = new Map<string, Edge[]>();
   private readonly memo = new Map<string, Prefix[]>();
+  private readonly byName = new Map<DocumentMap, Map<string, FunctionInfo[]>>();
 
   constructor(private readonly docs: readonly DocumentMap[]) {
     for (const d of docs) {
@@ -171,6 +172,24 @@ class Workspace {
     return undefined;
   }
 
+  /** A document's functions by name, in document order (built once: every route of a file looks its handler up). */
+  private functionsNamed(doc: DocumentMap): Map<string, FunctionInfo[]> {
+    let m = this.byName.get(doc);
+    if (!m) {
+      m = new Map();
+      for (const f of doc.functions) {
+        const list = m.get(f.name);
+        if (list) {
+          list.push(f);
+        } else {
+          m.set(f.name, [f]);
+        }
+      }
+      this.byName.set(doc, m);
+    }
+    return m;
+  }
+
   /** `users.router` / `usersRouter` / `tracer` bound by an import of `doc` → the document and local name it names. */
   private resolveImported(doc: DocumentMap, ref: string): { doc: DocumentMap; name: string } | undefined {
     let binding: ImportBinding | undefined;
@@ -217,7 +236,7 @@ class Workspace {
   /** A handler given by reference (`getUser`, `handlers.getUser`, `h.getOrder`) → function id, when unique. */
   resolveHandler(doc: DocumentMap, ref: string): string | undefined {
     const tail = ref.split('.').pop() ?? ref;
-    const local = doc.functions.filter((f) => f.name === tail && (ref === tail || f.kind === 'method' || !ref.includes('.')));
+    const local = (this.functionsNamed(doc).get(tail) ?? []).filter((f) => ref === tail || f.kind === 'method' || !ref.includes('.'));
     if (local.length === 1) {
       return local[0].id;
     }
