@@ -308,9 +308,16 @@ export function stringValue(node: Node | null | undefined): StringValue | undefi
     default:
       return undefined;
   }
-  const plain = type === 'string' ? plainString(node) : undefined;
-  if (plain !== undefined) {
-    return { value: plain, dynamic: false };
+  if (type === 'string') {
+    const text = node.text;
+    const plain = plainString(text);
+    if (plain !== undefined) {
+      return { value: plain, dynamic: false };
+    }
+    const f = simpleFString(text);
+    if (f) {
+      return f;
+    }
   }
   if (type === 'verbatim_string_literal') {
     return { value: node.text.slice(2, -1), dynamic: false };
@@ -339,8 +346,7 @@ export function stringValue(node: Node | null | undefined): StringValue | undefi
  * the text between the quotes, which is what the loop over its content children joins (escapes as written), read
  * without a node object per child. Anything else (f-strings, prefixes, triple quotes) is left to the children.
  */
-function plainString(node: Node): string | undefined {
-  const text = node.text;
+function plainString(text: string): string | undefined {
   const q = text[0];
   if ((q !== '"' && q !== "'") || text.length < 2 || text[text.length - 1] !== q || text.includes('{')) {
     return undefined;
@@ -349,4 +355,21 @@ function plainString(node: Node): string | undefined {
     return undefined;
   }
   return text.slice(1, -1);
+}
+
+/**
+ * A Python f-string whose interpolations are plain `{…}` (no nested braces, quotes or line breaks in them) and that has
+ * no backslash and no `{{`: its content with `*` per interpolation, what the loop over its children gives, read
+ * without a node per child. Anything else is left to the children.
+ */
+function simpleFString(text: string): StringValue | undefined {
+  const m = /^([A-Za-z]*)("""|'''|"|')/.exec(text);
+  if (!m || !/[fF]/.test(m[1]) || text.includes('\\') || !text.endsWith(m[2])) {
+    return undefined;
+  }
+  const body = text.slice(m[0].length, text.length - m[2].length);
+  if (!/^(?:[^{}]|\{[^{}'"\n]*\})*$/.test(body)) {
+    return undefined;
+  }
+  return { value: body.replace(/\{[^{}]*\}/g, '*'), dynamic: body.includes('{') };
 }

@@ -28,6 +28,48 @@ describe('mapping: single documents', function () {
     assert.equal(tsx.hasErrors, false);
   });
 
+  it('reads Python f-string span names: plain interpolations from the text, the rest from the tree, the same way', async () => {
+    const text = [
+      'from opentelemetry import trace',
+      'tracer = trace.get_tracer(__name__)',
+      'def f(x, y, w):',
+      '    tracer.start_span(f"a{x}b")',
+      "    tracer.start_span(f'{x!r:>10} c')",
+      '    tracer.start_span(F"""multi',
+      'line {y}""")',
+      '    tracer.start_span(rf"{x}")',
+      '    tracer.start_span(f"{{lit}} {x}")',
+      '    tracer.start_span(f"{x:{w}}")',
+      '    tracer.start_span(f"tab\\t{x}")',
+      '    tracer.start_span(f"{x = }")',
+      '    tracer.start_span(f"plain")',
+      '    tracer.start_span(f"{x}" "tail" f"{y}")',
+      '    tracer.start_span(b"{x}")',
+      '    tracer.start_span("{x}")',
+      `    tracer.start_span(f"{'q'}")`,
+      '',
+    ].join('\n');
+    const doc = await (await mapper()).mapDocument({ languageId: 'python', path: 'app/f.py', text });
+    assert.deepEqual(
+      doc.functions[0].spans.map((s) => [s.name, s.dynamic]),
+      [
+        ['a*b', true],
+        ['* c', true],
+        ['multi\nline *', true],
+        ['*', true],
+        ['{{lit}} *', true],
+        ['*', true],
+        ['tab\\t*', true],
+        ['*', true],
+        ['plain', false],
+        ['*tail*', true],
+        ['{x}', false],
+        ['{x}', false],
+        ['*', true],
+      ],
+    );
+  });
+
   it('maps what it can of a file with syntax errors and says so', async () => {
     const doc = await (await mapper()).mapDocument({
       languageId: 'python',
