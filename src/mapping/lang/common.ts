@@ -121,6 +121,16 @@ export interface Anchor {
   depth?: number;
   /** Skip a place an earlier anchor's match already captured (a method found through its class). */
   skipCaptured?: boolean;
+  /**
+   * The wider range alone decides: when its node is of none of `types`, no climb from the group follows (for
+   * anchors whose wanted node always holds the whole range, as a method holds its name and its parameters' `(`).
+   */
+  wideOnly?: boolean;
+  /**
+   * Characters that, right before the group's node on its line (blanks skipped), mean no climb can reach a wanted
+   * node: `(` or `,` before an arrow function make it an argument, never the value of a declaration.
+   */
+  notAfter?: string;
 }
 
 /**
@@ -147,8 +157,14 @@ export function anchoredMatches(root: Node, query: Query, text: string, anchors:
       // inside the range but around the group: never for the anchors given ranges). Otherwise climb as usual.
       const wide = m.indices?.[2];
       let node: Node | null = wide ? root.namedDescendantForIndex(s, wide[1]) : null;
-      if (!node || !a.types.includes(node.type)) {
+      const found = !!node && a.types.includes(node.type);
+      if (!found && node && a.wideOnly) {
+        node = null;
+      } else if (!found) {
         node = root.namedDescendantForIndex(s, e);
+        if (node && a.notAfter && isAfter(text, node.startIndex, a.notAfter) && !a.types.includes(node.type)) {
+          node = null;
+        }
         for (let up = a.up ?? 0; node && !a.types.includes(node.type); up--) {
           node = up > 0 ? node.parent : null;
         }
@@ -191,6 +207,15 @@ export function anchoredMatches(root: Node, query: Query, text: string, anchors:
     }
   }
   return out;
+}
+
+/** Whether the character before `index` on its line (blanks skipped) is one of `chars` (never at a line's start). */
+function isAfter(text: string, index: number, chars: string): boolean {
+  let i = index - 1;
+  while (text[i] === ' ' || text[i] === '\t') {
+    i--;
+  }
+  return i >= 0 && text[i] !== '\n' && chars.includes(text[i]);
 }
 
 /** Whether two matches of one pattern captured the same nodes. */

@@ -313,17 +313,18 @@ function nest(ex: Extract, classDecorators: Record<string, Node>[], methodDecora
 /** Where the query's patterns start (see common.ts): keep in step with BASE_QUERY, its fields and predicates. */
 const ANCHORS: Anchor[] = [
   { pattern: /\bfunction\b/g, types: ['function_declaration', 'generator_function_declaration', 'variable_declarator'], up: 2 },
-  { pattern: /=>/g, types: ['variable_declarator', 'public_field_definition', 'field_definition'], up: 1 },
+  { pattern: /=>/g, types: ['variable_declarator', 'public_field_definition', 'field_definition'], up: 1, notAfter: '(,' },
   // Classes down to their members: methods, fields, decorators in the body (method_definition has no keyword).
   { pattern: /\bclass\b/g, types: ['class_declaration', 'class', 'abstract_class_declaration'], depth: 2 },
   // Methods of object literals: `name(`, `async *name(`, `get name(` at the start of a line or after `{` or `,`
   // (class members were found with their class). The lookahead (a name-like start, a `(` on the line) turns most
   // lines away before the alternatives are tried.
   {
-    pattern: /[\n{,](?=[ \t]*[#\w$['"*][^\n(]*\()[ \t]*(?:(?:async|get|set|static)[ \t]+)*\*?[ \t]*(?!(?:if|for|while|switch|catch|return|await|typeof|new|function|async)[ \t]*\()([#\w$]+|\[[^\]\n]*\]|'[^'\n]*'|"[^"\n]*")[ \t]*(?:<[^>\n]*>)?[ \t]*\(/dg,
+    pattern: /[\n{,](?=[ \t]*[#\w$['"*][^\n(]*\()[ \t]*(?:(?:async|get|set|static)[ \t]+)*\*?[ \t]*(?!(?:if|for|while|switch|catch|return|await|typeof|new|function|async)[ \t]*\()([#\w$]+|\[[^\]\n]*\]|'[^'\n]*'|"[^"\n]*")[ \t]*(?:<[^>\n]*>)?[ \t]*(\()/dg,
     types: ['method_definition'],
     up: 2,
     skipCaptured: true,
+    wideOnly: true,
   },
   // Export statements with a default identifier, a clause or decorators. An `export` of a declaration right after
   // `;`, `{`, `}` or the start of the text has none of them (a decorator ends with `)`, a name or a backtick).

@@ -164,7 +164,7 @@ namespace Block { class B { void C() { } } }
   {
     // Functions after astral and non-ASCII text on their own line, CRLF line ends, a function spanning lines.
     languageId: 'typescript',
-    text: `/* 🎉 ünï */ export function afterAstral(a: string) { return '🎉' + a; }\r\nconst crlf = () => {\r\n  return 'é';\r\n};\r\nclass K { /* ✓ */ m() {} }\r\n`,
+    text: `/* 🎉 ünï */ export function afterAstral(a: string) { return '🎉' + a; }\r\nconst crlf = () => {\r\n  return 'é';\r\n};\r\nclass K { /* ✓ */ m() {} }\r\nconst split =\n  async () => 1;\nconst typed: F = /* c */ (x) => x, other = (y) =>\n  y;\nrun(1,\n  () => 2, (z) => z);\n`,
   },
   {
     languageId: 'python',
