@@ -19,10 +19,54 @@ const QUERY = `
 const CHI_VERBS = new Set(['Get', 'Post', 'Put', 'Delete', 'Patch', 'Head', 'Options', 'Connect', 'Trace']);
 const GIN_VERBS = new Set(['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS', 'Any']);
 
-function receiverType(recv: Node): string | undefined {
+/** A method's receiver: its type (`*Server` → `Server`, `Box[T]` → `Box`) and its name (`s`), when named. */
+function receiver(recv: Node): { type?: string; name?: string } {
   const param = namedChildren(recv).find((n) => n.type === 'parameter_declaration');
-  const type = param?.childForFieldName('type');
-  return type?.text.replace(/^\*/, '').replace(/\[.*\]$/, '');
+  return { type: param?.childForFieldName('type')?.text.replace(/^\*/, '').replace(/\[.*\]$/, ''), name: param?.childForFieldName('name')?.text };
+}
+
+/** A type as written in a composite literal (`pkg.Server`, `Box[int]`) → its bare name (`Server`, `Box`). */
+function bareType(text: string): string {
+  return text.replace(/\[.*\]$/, '').split('.').pop()!;
+}
+
+/**
+ * The struct field a call's value is set to in a composite literal (`&Server{tracer: otel.Tracer("x")}`), as
+ * `Type.field`: what spans started on that field of a receiver (`s.tracer.Start(…)`) name.
+ */
+function literalField(call: Node): string | undefined {
+  const element = call.parent;
+  const keyed = element?.type === 'literal_element' ? element.parent : element;
+  if (keyed?.type !== 'keyed_element') {
+    return undefined;
+  }
+  const key = keyed.namedChild(0);
+  const literal = keyed.parent?.type === 'literal_value' ? keyed.parent.parent : undefined;
+  const type = literal?.type === 'composite_literal' ? literal.childForFieldName('type')?.text : undefined;
+  const field = key?.text;
+  return type && field && /^\w+$/.test(field) && key.endIndex <= call.startIndex ? `${bareType(type)}.${field}` : undefined;
+}
+
+/** Methods with a named receiver, by range: who `s` is in `s.tracer`. */
+interface Receiver {
+  start: number;
+  end: number;
+  name: string;
+  type: string;
+}
+
+/**
+ * `s.tracer` inside a method whose receiver is `s *Server` → `Server.tracer` (for tracer variables and the variables
+ * spans are started on), so a field set in a constructor resolves in every method, in this file or another one of
+ * the package. Anything else is returned as it is.
+ */
+function qualifyField(variable: string, at: number, receivers: Receiver[]): string {
+  const dot = variable.indexOf('.');
+  if (dot < 0) {
+    return variable;
+  }
+  const r = receivers.find((x) => x.start <= at && at < x.end);
+  return r && variable.slice(0, dot) === r.name && /^\w+$/.test(variable.slice(dot + 1)) ? `${r.type}${variable.slice(dot)}` : variable;
 }
 
 /** The variable a call's value is assigned to (`r := chi.NewRouter()`, `var tracer = otel.Tracer("x")`). */
@@ -90,32 +134,37 @@ function routerScope(call: Node, recv: string): RouterScope {
 function extract(ctx: ExtractContext): Extract {
   const ex = emptyExtract();
   const calls: Record<string, Node>[] = [];
+  const receivers: Receiver[] = [];
   for (const m of ctx.matches()) {
     const c = capturesByName(m);
     if (c.pkg) {
       ex.module = c.pkg.text;
     } else if (c.fn) {
-      const recv = c['fn.recv'] ? receiverType(c['fn.recv']) : undefined;
-      ex.functions.push({ node: c.fn, ...nameOf(c['fn.name']), classes: recv ? [recv] : [] });
+      const recv = c['fn.recv'] ? receiver(c['fn.recv']) : {};
+      ex.functions.push({ node: c.fn, ...nameOf(c['fn.name']), classes: recv.type ? [recv.type] : [] });
+      if (recv.type && recv.name) {
+        receivers.push({ start: c.fn.startIndex, end: c.fn.endIndex, name: recv.name, type: recv.type });
+      }
     } else if (c.call) {
       derive(c, 'call', { 'call.obj': ['function', 'operand'], 'call.args': ['arguments'] });
       calls.push(c);
     }
   }
   for (const c of calls) {
-    call(ex, c);
+    call(ex, c, receivers);
   }
   return ex;
 }
 
-function call(ex: Extract, c: Record<string, Node>): void {
+function call(ex: Extract, c: Record<string, Node>, receivers: Receiver[]): void {
   const prop = c['call.prop'].text;
   const obj = c['call.obj'];
   const args = namedChildren(c['call.args']).filter((n) => n.type !== 'comment');
   const pkg = obj.text;
   if (prop === 'Tracer') {
     const scope = stringValue(args[0])?.value;
-    const variable = assignedVariable(c.call);
+    const assigned = assignedVariable(c.call);
+    const variable = assigned !== undefined ? qualifyField(assigned, c.call.startIndex, receivers) : literalField(c.call);
     if (scope !== undefined && variable) {
       ex.tracers.push({ variable, scope });
     }
@@ -128,7 +177,7 @@ function call(ex: Extract, c: Record<string, Node>): void {
     }
     const inline = obj.type === 'call_expression' && obj.childForFieldName('function')?.childForFieldName('field')?.text === 'Tracer';
     const scope = inline ? stringValue(obj.childForFieldName('arguments')?.namedChild(0))?.value : undefined;
-    ex.spans.push({ name: name.value, dynamic: name.dynamic, api: 'Start', ...(scope !== undefined ? { scope } : { tracerVar: obj.text }), range: rangeOf(c.call), at: c.call.startIndex });
+    ex.spans.push({ name: name.value, dynamic: name.dynamic, api: 'Start', ...(scope !== undefined ? { scope } : { tracerVar: qualifyField(obj.text, c.call.startIndex, receivers) }), range: rangeOf(c.call), at: c.call.startIndex });
     return;
   }
   const constructors: Record<string, [string, Framework]> = { NewRouter: ['chi', 'chi'], Default: ['gin', 'gin'], New: ['gin', 'gin'], NewServeMux: ['http', 'nethttp'] };

@@ -104,4 +104,64 @@ export class Cart {
       ['Acme.Orders.OrderService.Place: orders.place@Acme.Orders', 'com.acme.OrderService.place: orders.place@com.acme.orders'],
     );
   });
+  it('Go: a struct field set from otel.Tracer in a constructor or a method, used through any receiver name, in any file of the package', async () => {
+    assert.deepEqual(
+      await spans([
+        {
+          languageId: 'go',
+          path: 'internal/shop/server.go',
+          text: [
+            'package shop',
+            '',
+            'import "go.opentelemetry.io/otel"',
+            '',
+            'type Server struct {',
+            '\ttracer trace.Tracer',
+            '\taudit  trace.Tracer',
+            '}',
+            '',
+            'func NewServer() *Server {',
+            '\treturn &Server{tracer: otel.Tracer("shop/server")}',
+            '}',
+            '',
+            'func (s *Server) init() {',
+            '\ts.audit = otel.Tracer("shop/audit")',
+            '}',
+            '',
+            'func (s *Server) Checkout(ctx context.Context) {',
+            '\tctx, span := s.tracer.Start(ctx, "checkout")',
+            '\tdefer span.End()',
+            '}',
+            '',
+          ].join('\n'),
+        },
+        {
+          languageId: 'go',
+          path: 'internal/shop/audit.go',
+          text: [
+            'package shop',
+            '',
+            'func (srv *Server) Record(ctx context.Context) {',
+            '\t_, a := srv.audit.Start(ctx, "audit.record")',
+            '\t_, b := srv.tracer.Start(ctx, "audit.checkout")',
+            '\ta.End()',
+            '\tb.End()',
+            '}',
+            '',
+            'func Free(ctx context.Context, s *Server) {',
+            '\t_, span := s.tracer.Start(ctx, "free")',
+            '\tspan.End()',
+            '}',
+            '',
+          ].join('\n'),
+        },
+      ]),
+      [
+        'shop.Server.Checkout: checkout@shop/server',
+        'shop.Server.Record: audit.record@shop/audit audit.checkout@shop/server',
+        // `s` is a parameter here, not a receiver: its type is not looked for.
+        'shop.Free: free@?',
+      ],
+    );
+  });
 });
