@@ -32,8 +32,12 @@ const VERBS: Record<string, string> = {
 interface Attr {
   name: string;
   node: Node;
-  /** First positional argument (a template / a name). */
+  /** First argument's value (a template / a name). */
   first?: Node;
+  /** Every unnamed argument's value (`AcceptVerbs("GET", "POST")`). */
+  positional: Node[];
+  /** Named arguments' values by name (`Route = "x"`, `name: "x"`). */
+  named: Map<string, Node>;
 }
 
 function attributes(decl: Node): Attr[] {
@@ -48,9 +52,21 @@ function attributes(decl: Node): Attr[] {
       }
       const name = (a.childForFieldName('name')?.text ?? '').split('.').pop()!.replace(/Attribute$/, '');
       const argList = namedChildren(a).find((n) => n.type === 'attribute_argument_list');
-      const positional = argList ? namedChildren(argList).filter((n) => n.type === 'attribute_argument' && !namedChildren(n).some((x) => x.type === 'name_equals' || x.type === 'name_colon')) : [];
-      const attr: Attr = { name, node: a };
-      const first = positional[0]?.namedChild(0);
+      const attr: Attr = { name, node: a, positional: [], named: new Map() };
+      const args = argList ? namedChildren(argList).filter((n) => n.type === 'attribute_argument') : [];
+      for (const arg of args) {
+        // `Route = "x"` parses as an assignment, `name: "x"` as a name and a value, anything else is unnamed.
+        const parts = namedChildren(arg);
+        const only = parts.length === 1 ? parts[0] : undefined;
+        const left = only?.type === 'assignment_expression' ? only.childForFieldName('left') : parts.length === 2 ? parts[0] : undefined;
+        const value = only?.type === 'assignment_expression' ? only.childForFieldName('right') : parts.length === 2 ? parts[1] : only;
+        if (left?.type === 'identifier' && value) {
+          attr.named.set(left.text, value);
+        } else if (only) {
+          attr.positional.push(only);
+        }
+      }
+      const first = args[0]?.namedChild(0);
       if (first) {
         attr.first = first;
       }
@@ -114,7 +130,7 @@ function method(text: string, ex: Extract, fn: Node, nameNode: Node, types: Map<
     return;
   }
   const attrs = attributes(fn);
-  const verbs = attrs.filter((a) => VERBS[a.name]);
+  const verbs = attrs.filter((a) => VERBS[a.name] || a.name === 'AcceptVerbs');
   const routeAttr = attrs.find((a) => a.name === 'Route');
   if (!verbs.length && !routeAttr) {
     return;
@@ -125,7 +141,18 @@ function method(text: string, ex: Extract, fn: Node, nameNode: Node, types: Map<
   }
   const classTemplate = classTemplates.get(type.startIndex);
   const tokens = (t: string): string => t.replace(/\[controller\]/gi, controller).replace(/\[action\]/gi, name);
-  const entries = verbs.length ? verbs.map((v) => ({ method: VERBS[v.name], attr: v, template: stringValue(v.first)?.value ?? stringValue(routeAttr?.first)?.value })) : [{ method: '*', attr: routeAttr!, template: stringValue(routeAttr!.first)?.value }];
+  const routeTemplate = stringValue(routeAttr?.first)?.value;
+  const entries = verbs.length
+    ? verbs.flatMap((v) =>
+        v.name === 'AcceptVerbs'
+          ? // `[AcceptVerbs("GET", "POST", Route = "x")]`: one route per method, its own template or the `[Route]`'s.
+            v.positional
+              .map((m) => stringValue(m)?.value)
+              .filter((m): m is string => m !== undefined)
+              .map((m) => ({ method: m.toUpperCase(), attr: v, template: stringValue(v.named.get('Route'))?.value ?? routeTemplate }))
+          : [{ method: VERBS[v.name], attr: v, template: stringValue(v.first)?.value ?? routeTemplate }],
+      )
+    : [{ method: '*', attr: routeAttr!, template: routeTemplate }];
   for (const e of entries) {
     const template = e.template ?? '';
     const absolute = template.startsWith('/') || template.startsWith('~/');

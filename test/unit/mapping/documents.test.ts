@@ -70,6 +70,43 @@ describe('mapping: single documents', function () {
     );
   });
 
+  it('ASP.NET [AcceptVerbs]: one route per method, with its Route = template, the action\'s [Route] or the controller\'s', async () => {
+    const doc = await (await mapper()).mapDocument({
+      languageId: 'csharp',
+      path: 'Controllers/ItemsController.cs',
+      text: [
+        'namespace Shop.Controllers;',
+        '',
+        '[ApiController]',
+        '[Route("api/[controller]")]',
+        'public class ItemsController : ControllerBase',
+        '{',
+        '    [AcceptVerbs("GET", "POST", Route = "search/{q}")]',
+        '    public IActionResult Search(string q) => Ok();',
+        '',
+        '    [AcceptVerbs("put", "PATCH")]',
+        '    [Route("{id}/replace")]',
+        '    public IActionResult Replace(int id) => Ok();',
+        '',
+        '    [AcceptVerbs("DELETE")]',
+        '    public IActionResult Clear() => Ok();',
+        '',
+        '    [AcceptVerbs("GET", Route = "/health", Name = "health")]',
+        '    public IActionResult Health() => Ok();',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(summarize([doc]), {
+      'Controllers/ItemsController.cs': [
+        '7 Shop.Controllers.ItemsController.Search (method) | GET /api/Items/search/{q} | POST /api/Items/search/{q}',
+        '10 Shop.Controllers.ItemsController.Replace (method) | PUT /api/Items/{id}/replace | PATCH /api/Items/{id}/replace',
+        '14 Shop.Controllers.ItemsController.Clear (method) | DELETE /api/Items',
+        '17 Shop.Controllers.ItemsController.Health (method) | GET /health',
+      ],
+    });
+  });
+
   it('maps what it can of a file with syntax errors and says so', async () => {
     const doc = await (await mapper()).mapDocument({
       languageId: 'python',
