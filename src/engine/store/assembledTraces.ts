@@ -8,10 +8,10 @@
 import type { TraceSpanDto } from '../../shared/api';
 import { StatusCode } from '../../shared/semconv';
 import type { BufferedSpan, TraceBuffer } from '../assembler';
-import { unionLength } from '../intervals';
+import { union, unionLength } from '../intervals';
 import type { Span } from '../model';
 import type { AggregateTable } from './aggregateTable';
-import type { Exemplar, ExemplarSampler } from './exemplars';
+import type { ExemplarSampler } from './exemplars';
 import type { Registry } from './registry';
 
 /** Duration minus the time covered by its children (clipped to the span), in ms. */
@@ -48,55 +48,129 @@ export function traceSpanDto(i: BufferedSpan, registry: Registry): TraceSpanDto 
 
 /**
  * The children of each span of a trace as linked lists of indexes into `items` (`head[i]` the first
- * child of span i, `next[c]` the next sibling of child c; -1 ends), and each span's index by id:
- * no per-parent arrays.
+ * child of span i, `next[c]` the next sibling of child c; -1 ends), in arrays reused from trace to
+ * trace (the hook runs synchronously, one trace at a time): no per-parent arrays.
  */
-interface Family {
-  index: Map<string, number>;
-  head: Int32Array;
-  next: Int32Array;
-}
+let head = new Int32Array(256);
+let next = new Int32Array(256);
 
-function familyOf(items: BufferedSpan[]): Family {
+/** Traces up to this many spans find a parent by a scan instead of a Map of ids. */
+const SMALL_TRACE = 16;
+
+/** Index of the span with id `id` in `items`, -1 when absent. */
+type IndexOf = (id: string) => number;
+
+function family(items: BufferedSpan[]): IndexOf {
   const n = items.length;
-  const index = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    index.set(items[i].span.spanId, i);
+  if (head.length < n) {
+    head = new Int32Array(n * 2);
+    next = new Int32Array(n * 2);
   }
-  const head = new Int32Array(n).fill(-1);
-  const next = new Int32Array(n).fill(-1);
+  head.fill(-1, 0, n);
+  next.fill(-1, 0, n);
+  let indexOf: IndexOf;
+  if (n <= SMALL_TRACE) {
+    indexOf = (id) => {
+      for (let i = 0; i < n; i++) {
+        if (items[i].span.spanId === id) {
+          return i;
+        }
+      }
+      return -1;
+    };
+  } else {
+    const index = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      index.set(items[i].span.spanId, i);
+    }
+    indexOf = (id) => index.get(id) ?? -1;
+  }
   // Backwards, so each list is in arrival order.
   for (let i = n - 1; i >= 0; i--) {
     const p = items[i].span.parentSpanId;
-    const pi = p ? index.get(p) : undefined;
-    if (pi !== undefined) {
+    const pi = p ? indexOf(p) : -1;
+    if (pi >= 0) {
       next[i] = head[pi];
       head[pi] = i;
     }
   }
-  return { index, head, next };
+  return indexOf;
 }
 
-/** `selfTimeMs` of `items[i]` with its children from `f`. */
-function selfTimeAt(items: BufferedSpan[], f: Family, i: number): number {
+/** `selfTimeMs` of `items[i]` with its children from the last `family` call. */
+function selfTimeAt(items: BufferedSpan[], i: number): number {
   const s = items[i].span;
   const dur = Math.max(0, s.endUs - s.startUs);
-  let c = f.head[i];
+  let c = head[i];
   if (c < 0) {
     return dur / 1000;
   }
   let covered: number;
-  if (f.next[c] < 0) {
+  if (next[c] < 0) {
     const k = items[c].span;
     covered = Math.max(0, Math.min(k.endUs, s.endUs) - Math.max(k.startUs, s.startUs));
   } else {
-    const intervals: [number, number][] = [];
-    for (; c >= 0; c = f.next[c]) {
-      intervals.push([items[c].span.startUs, items[c].span.endUs]);
+    union.begin(s.startUs, s.endUs);
+    for (; c >= 0; c = next[c]) {
+      union.add(items[c].span.startUs, items[c].span.endUs);
     }
-    covered = unionLength(intervals, s.startUs, s.endUs);
+    covered = union.length();
   }
   return Math.max(0, dur - covered) / 1000;
+}
+
+/**
+ * Each code object's exemplar candidate in the trace being handed on (its longest call, an error
+ * preferred), in reused arrays: `bestCount` entries in first-seen order.
+ */
+let bestCo = new Float64Array(64);
+let bestDuration = new Float64Array(64);
+let bestT = new Float64Array(64);
+let bestError = new Uint8Array(64);
+let bestCount = 0;
+/** Slots by code object, once a trace has more than a few (a scan serves the rest). */
+let bestSlots: Map<number, number> | undefined;
+
+function resetBest(): void {
+  bestCount = 0;
+  bestSlots = undefined;
+}
+
+function noteBest(co: number, durationMs: number, error: boolean, t: number): void {
+  let b = 0;
+  if (bestSlots) {
+    b = bestSlots.get(co) ?? bestCount;
+  } else {
+    while (b < bestCount && bestCo[b] !== co) {
+      b++;
+    }
+  }
+  if (b === bestCount) {
+    if (bestCount === 32) {
+      bestSlots = new Map(Array.from({ length: bestCount }, (_, k) => [bestCo[k], k]));
+    }
+    bestSlots?.set(co, b);
+    if (b === bestCo.length) {
+      const grow = <A extends Float64Array | Uint8Array>(a: A, make: (n: number) => A): A => {
+        const bigger = make(a.length * 2);
+        bigger.set(a);
+        return bigger;
+      };
+      bestCo = grow(bestCo, (k) => new Float64Array(k));
+      bestDuration = grow(bestDuration, (k) => new Float64Array(k));
+      bestT = grow(bestT, (k) => new Float64Array(k));
+      bestError = grow(bestError, (k) => new Uint8Array(k));
+    }
+    bestCount++;
+    bestCo[b] = co;
+    bestDuration[b] = durationMs;
+    bestError[b] = error ? 1 : 0;
+    bestT[b] = t;
+  } else if (durationMs > bestDuration[b] || (error && bestError[b] === 0)) {
+    bestDuration[b] = Math.max(durationMs, bestDuration[b]);
+    bestError[b] = error || bestError[b] === 1 ? 1 : 0;
+    bestT[b] = t;
+  }
 }
 
 /**
@@ -115,14 +189,14 @@ export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: Aggre
   if (fresh === 0) {
     return false;
   }
-  const f = familyOf(items);
+  const indexOf = family(items);
   if (fresh < n) {
     // Spans counted before whose children came late: take their old self time back, count the new.
     const late = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const p = items[i].selfMs === undefined ? items[i].span.parentSpanId : undefined;
-      const pi = p ? f.index.get(p) : undefined;
-      if (pi !== undefined) {
+      const pi = p ? indexOf(p) : -1;
+      if (pi >= 0) {
         late[pi] = 1;
       }
     }
@@ -131,7 +205,7 @@ export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: Aggre
       if (late[i] === 0 || it.selfMs === undefined || Number.isNaN(it.selfMs)) {
         continue;
       }
-      const self = selfTimeAt(items, f, i);
+      const self = selfTimeAt(items, i);
       const run = registry.runs.get(it.run);
       if (run && self !== it.selfMs) {
         for (const co of it.codeObjects) {
@@ -141,7 +215,7 @@ export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: Aggre
       it.selfMs = self;
     }
   }
-  const best = new Map<number, Exemplar>();
+  resetBest();
   let run: ReturnType<typeof registry.runs.get>;
   let runId: string | undefined;
   for (let i = 0; i < n; i++) {
@@ -150,7 +224,7 @@ export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: Aggre
       continue;
     }
     const s = it.span;
-    const self = selfTimeAt(items, f, i);
+    const self = selfTimeAt(items, i);
     it.selfMs = self;
     if (runId !== it.run) {
       runId = it.run;
@@ -162,19 +236,12 @@ export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: Aggre
       if (run) {
         aggs.addSelf(co, run.no, s.startUs / 1000, self);
       }
-      const prev = best.get(co);
-      if (!prev) {
-        best.set(co, { traceId: t.traceId, durationMs, error, t: s.startUs / 1000 });
-      } else if (durationMs > prev.durationMs || (error && !prev.error)) {
-        prev.durationMs = Math.max(durationMs, prev.durationMs);
-        prev.error ||= error;
-        prev.t = s.startUs / 1000;
-      }
+      noteBest(co, durationMs, error, s.startUs / 1000);
     }
   }
   let keep = exemplars.isKept(t.traceId);
-  for (const [co, e] of best) {
-    keep = exemplars.offer(co, e) || keep;
+  for (let b = 0; b < bestCount; b++) {
+    keep = exemplars.offer(bestCo[b], t.traceId, bestDuration[b], bestError[b] === 1, bestT[b]) || keep;
   }
   if (keep) {
     exemplars.keepTrace(t.traceId, items[0].run, items.map((i) => traceSpanDto(i, registry)));

@@ -70,43 +70,44 @@ export class ExemplarSampler {
    * Offers one call of a code object from an assembled trace. Returns true when the trace is kept
    * (by this or an earlier offer), so the caller hands its spans to `keepTrace`.
    */
-  offer(co: number, e: Exemplar): boolean {
+  offer(co: number, traceId: string, durationMs: number, error: boolean, t: number): boolean {
+    // Created only when some role keeps the call.
+    let e: Exemplar | undefined;
     const s = this.setOf(co);
     const n = this.perRole;
     let kept = false;
-    const has = (list: Exemplar[]): boolean => list.some((x) => x.traceId === e.traceId);
     // Slowest: a sorted top-n.
-    if (!has(s.slowest) && (s.slowest.length < n || e.durationMs > s.slowest[s.slowest.length - 1].durationMs)) {
-      s.slowest.push(e);
+    if (!holds(s.slowest, traceId) && (s.slowest.length < n || durationMs > s.slowest[s.slowest.length - 1].durationMs)) {
+      s.slowest.push((e ??= { traceId, durationMs, error, t }));
       s.slowest.sort((a, b) => b.durationMs - a.durationMs);
       if (s.slowest.length > n) {
         this.release(s.slowest.pop()!.traceId);
       }
-      this.retain(e.traceId);
+      this.retain(traceId);
       kept = true;
     }
     // Errors: the latest n.
-    if (e.error && !has(s.error)) {
-      s.error.push(e);
+    if (error && !holds(s.error, traceId)) {
+      s.error.push((e ??= { traceId, durationMs, error, t }));
       if (s.error.length > n) {
         this.release(s.error.shift()!.traceId);
       }
-      this.retain(e.traceId);
+      this.retain(traceId);
       kept = true;
     }
     // Random: reservoir sampling over every call seen.
     s.seen++;
-    if (!has(s.random)) {
+    if (!holds(s.random, traceId)) {
       if (s.random.length < n) {
-        s.random.push(e);
-        this.retain(e.traceId);
+        s.random.push(e ?? { traceId, durationMs, error, t });
+        this.retain(traceId);
         kept = true;
       } else {
         const j = Math.floor(this.random() * s.seen);
         if (j < n) {
           this.release(s.random[j].traceId);
-          s.random[j] = e;
-          this.retain(e.traceId);
+          s.random[j] = e ?? { traceId, durationMs, error, t };
+          this.retain(traceId);
           kept = true;
         }
       }
@@ -114,7 +115,7 @@ export class ExemplarSampler {
     if (kept) {
       s.dirty = true;
     }
-    return kept || this.isKept(e.traceId);
+    return kept || this.isKept(traceId);
   }
 
   keepTrace(traceId: string, run: string, spans: TraceSpanDto[]): void {
@@ -199,4 +200,13 @@ export class ExemplarSampler {
     this.toWrite.clear();
     this.toDelete.clear();
   }
+}
+
+function holds(list: Exemplar[], traceId: string): boolean {
+  for (const x of list) {
+    if (x.traceId === traceId) {
+      return true;
+    }
+  }
+  return false;
 }
