@@ -5,13 +5,13 @@
  * `register_blueprint(url_prefix=)`) routes.
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import type { Framework, ImportBinding } from '../types';
+import type { Framework, ImportBinding, SourceRange } from '../types';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, stringValue } from './common';
 
 const QUERY = `
-(class_definition name: (identifier) @cls.name) @cls
-(function_definition name: (identifier) @fn.name) @fn
+(class_definition) @cls
+(function_definition) @fn
 (decorated_definition definition: (function_definition)) @dd
 (decorated_definition
   (decorator (call function: (attribute object: (_) @dec.obj attribute: (identifier) @dec.attr) arguments: (argument_list) @dec.args)) @dec
@@ -121,7 +121,7 @@ function extract(ctx: ExtractContext): Extract {
   for (const m of ctx.matches()) {
     const c = capturesByName(m);
     if (c.cls) {
-      ex.scopes.push(...scopeOf(c.cls, c['cls.name']));
+      ex.scopes.push({ start: c.cls.startIndex, end: c.cls.endIndex, name: definitionName(ctx.text, c.cls).name, kind: 'class' });
     } else if (c.fn) {
       fns.push(c);
     } else if (c.dd) {
@@ -147,7 +147,7 @@ function extract(ctx: ExtractContext): Extract {
     outer.set(starts[firstAfter(starts, dd.startIndex)], dd);
   }
   for (const c of fns) {
-    ex.functions.push({ node: outer.get(c.fn.startIndex) ?? c.fn, key: c.fn, ...nameOf(c['fn.name']) });
+    ex.functions.push({ node: outer.get(c.fn.startIndex) ?? c.fn, key: c.fn, ...definitionName(ctx.text, c.fn) });
   }
   for (const c of calls) {
     // A decorator's call is read with its decorator: no fields followed here.
@@ -161,6 +161,26 @@ function extract(ctx: ExtractContext): Extract {
     decorator(ex, c, starts[firstAfter(starts, c.dec.startIndex)]);
   }
   return ex;
+}
+
+const DEFINITION = /(?:async[ \t]+)?(?:def|class)[ \t]+([^\s([:#\\]+)/y;
+
+/**
+ * The name of a function or class definition and its range, read from the text after `def` / `class` (no capture
+ * and no node for it: one definition in five lines of a dense file); from the tree when the text is unusual (a line
+ * continuation before the name).
+ */
+function definitionName(text: string, node: Node): { name: string; nameRange: SourceRange } {
+  DEFINITION.lastIndex = node.startIndex;
+  const m = DEFINITION.exec(text);
+  if (!m) {
+    const nameNode = node.childForFieldName('name');
+    return nameNode ? nameOf(nameNode) : { name: '', nameRange: rangeOf(node) };
+  }
+  const name = m[1];
+  const { row, column } = node.startPosition;
+  const start = column + m[0].length - name.length;
+  return { name, nameRange: { start: { line: row, column: start }, end: { line: row, column: start + name.length } } };
 }
 
 /** Index of the first value greater than `at` in ascending `sorted` (its length when there is none). */

@@ -168,7 +168,7 @@ namespace Block { class B { void C() { } } }
   },
   {
     languageId: 'python',
-    text: `x = "🎉"; y = 1\r\ndef after_crlf():\r\n    return "ünï"\r\nclass Ü:\r\n    def método(self): pass\r\n`,
+    text: `x = "🎉"; y = 1\r\ndef after_crlf():\r\n    return "ünï"\r\nclass Ü:\r\n    def método(self): pass\r\nasync  def  spaced():\n    pass\ndef \\\n  continued(): pass\nclass \\\n  Cont: pass\n`,
   },
 ];
 
