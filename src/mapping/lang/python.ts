@@ -28,24 +28,28 @@ const ROUTE_ATTRS = new Set(['get', 'post', 'put', 'delete', 'patch', 'head', 'o
 
 interface Args {
   positional: Node[];
-  keywords: Map<string, Node>;
+  keywords: ReadonlyMap<string, Node>;
 }
+
+/** The keywords of a call without any (most calls): shared, never written. */
+const NO_KEYWORDS: ReadonlyMap<string, Node> = new Map();
 
 function args(list: Node): Args {
   const positional: Node[] = [];
-  const keywords = new Map<string, Node>();
+  let keywords: Map<string, Node> | undefined;
   for (const c of namedChildren(list)) {
-    if (c.type === 'keyword_argument') {
+    const type = c.type;
+    if (type === 'keyword_argument') {
       const name = c.childForFieldName('name');
       const value = c.childForFieldName('value');
       if (name && value) {
-        keywords.set(name.text, value);
+        (keywords ??= new Map()).set(name.text, value);
       }
-    } else if (c.type !== 'comment') {
+    } else if (type !== 'comment') {
       positional.push(c);
     }
   }
-  return { positional, keywords };
+  return { positional, keywords: keywords ?? NO_KEYWORDS };
 }
 
 function stringList(node: Node | undefined): string[] | undefined {
