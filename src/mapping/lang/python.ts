@@ -6,7 +6,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Framework, ImportBinding, SourceRange } from '../types';
-import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
+import type { Anchor, Extract, ExtractContext, LanguageSpec, StringValue } from './common';
 import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, stringValue } from './common';
 
 const QUERY = `
@@ -14,7 +14,7 @@ const QUERY = `
 (function_definition) @fn
 (decorated_definition definition: (function_definition)) @dd
 (decorated_definition
-  (decorator (call function: (attribute object: (_) @dec.obj attribute: (identifier) @dec.attr) arguments: (argument_list) @dec.args)) @dec
+  (decorator (call function: (attribute attribute: (identifier)) arguments: (argument_list))) @dec
   definition: (function_definition))
 ((call function: (attribute attribute: (identifier) @call.attr) arguments: (argument_list)) @call
   (#match? @call.attr "^(start_as_current_span|start_span|include_router|register_blueprint|add_api_route|add_url_rule)$"))
@@ -162,7 +162,7 @@ function extract(ctx: ExtractContext): Extract {
   }
   // Decorators last: the router declarations of the file tell FastAPI from Flask.
   for (const c of decorators) {
-    decorator(ex, c, starts[firstAfter(starts, c.dec.startIndex)]);
+    decorator(ctx.text, ex, c.dec, starts[firstAfter(starts, c.dec.startIndex)]);
   }
   return ex;
 }
@@ -310,27 +310,53 @@ function assignment(ctx: ExtractContext, ex: Extract, c: Record<string, Node>): 
   }
 }
 
-function decorator(ex: Extract, c: Record<string, Node>, fnStart: number): void {
-  const attr = c['dec.attr'].text;
-  const a = args(c['dec.args']);
+/**
+ * `@router.get("/{id}")`: a dotted object, an attribute and one string without prefix or escape (braces are literal
+ * text without an `f` prefix), as written.
+ */
+const SIMPLE_DECORATOR = /@[ \t]*(\w+(?:\.\w+)*)\.(\w+)\([ \t]*(?:"([^"\\\n]*)"|'([^'\\\n]*)')[ \t]*\)/y;
+
+/**
+ * A decorator `@obj.attr(…)` of a function: a span (`start_as_current_span`) or a route. The usual one-string form is
+ * read from the text (no node for its parts); anything else from its call's nodes.
+ */
+function decorator(text: string, ex: Extract, dec: Node, fnStart: number): void {
+  SIMPLE_DECORATOR.lastIndex = dec.startIndex;
+  const m = SIMPLE_DECORATOR.exec(text);
+  let obj: string;
+  let attr: string;
+  let a: Args | undefined;
+  let first: StringValue | undefined;
+  if (m) {
+    [, obj, attr] = m;
+    first = { value: m[3] ?? m[4], dynamic: false };
+  } else {
+    const call = namedChildren(dec).find((n) => n.type === 'call');
+    const fn = call?.childForFieldName('function');
+    const list = call?.childForFieldName('arguments');
+    if (!fn || !list) {
+      return;
+    }
+    obj = fn.childForFieldName('object')?.text ?? '';
+    attr = fn.childForFieldName('attribute')?.text ?? '';
+    a = args(list);
+  }
   if (attr === 'start_as_current_span') {
-    const name = spanName(a);
-    const obj = c['dec.obj'];
+    const name = a ? spanName(a) : first;
     if (name) {
-      ex.spans.push({ name: name.value, dynamic: name.dynamic, api: attr, tracerVar: obj.text, range: rangeOf(c.dec), at: c.dec.startIndex, owner: fnStart });
+      ex.spans.push({ name: name.value, dynamic: name.dynamic, api: attr, tracerVar: obj, range: rangeOf(dec), at: dec.startIndex, owner: fnStart });
     }
     return;
   }
   if (!ROUTE_ATTRS.has(attr)) {
     return;
   }
-  const pathNode = a.positional[0] ?? a.keywords.get('path') ?? a.keywords.get('rule');
-  const path = stringValue(pathNode);
+  const path = a ? stringValue(a.positional[0] ?? a.keywords.get('path') ?? a.keywords.get('rule')) : first;
   if (!path) {
     return;
   }
-  const methods = attr === 'route' || attr === 'api_route' ? (stringList(a.keywords.get('methods')) ?? ['GET']) : [attr];
-  pushRoutes(ex, c['dec.obj'].text, attr === 'route' ? 'flask' : 'fastapi', methods, path.value, c.dec, { owner: fnStart });
+  const methods = attr === 'route' || attr === 'api_route' ? ((a && stringList(a.keywords.get('methods'))) ?? ['GET']) : [attr];
+  pushRoutes(ex, obj, attr === 'route' ? 'flask' : 'fastapi', methods, path.value, dec, { owner: fnStart });
 }
 
 /** Where QUERY's patterns start (see common.ts): keep in step with QUERY and its predicates. */

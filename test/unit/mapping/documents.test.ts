@@ -107,6 +107,61 @@ describe('mapping: single documents', function () {
     });
   });
 
+  it('reads Python decorators the same in their one-string form (from the text) and in every other form (from the tree)', async () => {
+    const text = [
+      'from fastapi import FastAPI',
+      'from opentelemetry import trace',
+      'tracer = trace.get_tracer("svc")',
+      'app = FastAPI()',
+      '@app.get("/a/{id}")',
+      'def a(id): pass',
+      "@app.get( '/b' )",
+      'def b(): pass',
+      '@app.get("/c",)',
+      'def c(): pass',
+      '@app.get(path="/d")',
+      'def d(): pass',
+      '@app.api_route("/e", methods=["POST", "put"])',
+      'def e(): pass',
+      '@ app.post("/f")',
+      'def f(): pass',
+      '@app.get(u"/g")',
+      'def g(): pass',
+      '@tracer.start_as_current_span("s1")',
+      '@app.delete("/h" )  # trailing comment',
+      'def h(): pass',
+      '@tracer.start_as_current_span(name="s2")',
+      '@app.api.get("/i")',
+      'def i(): pass',
+      '@app.get("/j" "/k")',
+      'def j(): pass',
+      '@app.get("/l\\\\m")',
+      'def l(): pass',
+      '@tracer . start_as_current_span("s3")',
+      'def m(): pass',
+      '',
+    ].join('\n');
+    const doc = await (await mapper()).mapDocument({ languageId: 'python', path: 'app/main.py', text });
+    const r = (x: { start: { line: number; column: number }; end: { line: number; column: number } }) => `${x.start.line}.${x.start.column}-${x.end.line}.${x.end.column}`;
+    assert.deepEqual(
+      doc.functions.map((f) => [f.name, f.spans.map((s) => `${s.name}@${s.scope ?? '?'}:${r(s.range)}`), f.routes.map((x) => `${x.method} ${x.route}`)]),
+      [
+        ['a', [], ['GET /a/{id}']],
+        ['b', [], ['GET /b']],
+        ['c', [], ['GET /c']],
+        ['d', [], ['GET /d']],
+        ['e', [], ['POST /e', 'PUT /e']],
+        ['f', [], ['POST /f']],
+        ['g', [], ['GET /g']],
+        ['h', ['s1@svc:18.0-18.35'], ['DELETE /h']],
+        ['i', ['s2@svc:21.0-21.40'], ['GET /i']],
+        ['j', [], ['GET /j/k']],
+        ['l', [], ['GET /l\\\\m']],
+        ['m', ['s3@svc:28.0-28.37'], []],
+      ],
+    );
+  });
+
   it('maps what it can of a file with syntax errors and says so', async () => {
     const doc = await (await mapper()).mapDocument({
       languageId: 'python',
