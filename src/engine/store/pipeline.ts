@@ -237,19 +237,14 @@ export class IngestPipeline implements SpanSink {
       const s = jb.spans[i];
       // Numbers of its code objects; with `aggregate`, each counts the call (run 0: replay only).
       const run = aggregate ? runNo.get(s.resource)! : 0;
-      const cos = [this.count(registry.spanCodeObject(s), run, s, now)];
+      const spanCo = this.count(registry.spanCodeObject(s), run, s, now);
       const ep = starts[i] ? endpointOf(s) : undefined;
-      if (ep) {
-        cos.push(this.count(registry.codeObject(ep), run, s, now));
-      }
+      const epCo = ep ? this.count(registry.codeObject(ep), run, s, now) : -1;
       const fn = functionOf(s);
-      if (fn) {
-        cos.push(this.count(registry.codeObject(fn), run, s, now));
-      }
-      items[i] = { span: s, run: jb.runOf.get(s.resource)!.id, codeObjects: cos, startsSegment: starts[i] };
-      if (!aggregate) {
-        items[i].selfMs = NaN;
-      }
+      const fnCo = fn ? this.count(registry.codeObject(fn), run, s, now) : -1;
+      // Arrays of their final length, items of one shape (selfMs set later keeps it).
+      const cos = epCo < 0 ? (fnCo < 0 ? [spanCo] : [spanCo, fnCo]) : fnCo < 0 ? [spanCo, epCo] : [spanCo, epCo, fnCo];
+      items[i] = { span: s, run: jb.runOf.get(s.resource)!.id, codeObjects: cos, startsSegment: starts[i], selfMs: aggregate ? undefined : NaN };
     }
     this.assembler.add(items, now);
     if (this.assembler.overCap && this.started) {
