@@ -11,7 +11,6 @@
  * answered 400 then), so decoding them later cannot fail.
  */
 import type { AttrValue, Attributes } from '../../shared/api';
-import { SpanKind, StatusCode } from '../../shared/semconv';
 import type { SpanKindValue, StatusCodeValue } from '../../shared/semconv';
 import type { Resource, Scope, Span, SpanEvent, SpanLink } from '../model';
 import type { SpanDetails } from './protoDetails';
@@ -24,10 +23,11 @@ export class LazySpan implements Span {
   spanId = '';
   parentSpanId: string | undefined = undefined;
   name = '';
-  kind: SpanKindValue = SpanKind.UNSPECIFIED;
+  // Literals, not SpanKind.UNSPECIFIED / StatusCode.UNSET: no cross-module read per span when not bundled.
+  kind: SpanKindValue = 0;
   startUs = 0;
   endUs = 0;
-  statusCode: StatusCodeValue = StatusCode.UNSET;
+  statusCode: StatusCodeValue = 0;
   statusMessage: string | undefined = undefined;
   /** Eagerly decoded attributes (`EAGER_KEYS`) as key, value, key, value…; undefined when none. */
   eager: AttrValue[] | undefined = undefined;

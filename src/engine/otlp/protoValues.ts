@@ -69,8 +69,13 @@ export function scanKeyValue(r: ProtoReader, end: number, eager: AttrValue[] | u
     if (buf[keyEnd] === KEY_VALUE_VALUE && buf[keyEnd + 1] < 0x80 && keyEnd + 2 + buf[keyEnd + 1] === end) {
       valueStart = keyEnd + 2;
       valueEnd = end;
-      r.pos = valueStart;
-      validateAnyValue(r, end, 0);
+      // A short string value (most of them) needs no more checks; anything else is walked.
+      if (buf[valueStart] === ANY_STRING && buf[valueStart + 1] < 0x80 && valueStart + 2 + buf[valueStart + 1] === end) {
+        r.pos = end;
+      } else {
+        r.pos = valueStart;
+        validateAnyValue(r, end, 0);
+      }
     } else {
       r.pos = at;
     }
