@@ -387,7 +387,7 @@ function plainString(text: string): string | undefined {
  * no backslash and no `{{`: its content with `*` per interpolation, what the loop over its children gives, read
  * without a node per child. Anything else is left to the children.
  */
-function simpleFString(text: string): StringValue | undefined {
+export function simpleFString(text: string): StringValue | undefined {
   const m = /^([A-Za-z]*)("""|'''|"|')/.exec(text);
   if (!m || !/[fF]/.test(m[1]) || text.includes('\\') || !text.endsWith(m[2])) {
     return undefined;

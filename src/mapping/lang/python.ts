@@ -5,9 +5,9 @@
  * `register_blueprint(url_prefix=)`) routes.
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import type { Framework, ImportBinding, SourceRange } from '../types';
+import type { Framework, ImportBinding, SourceRange, SpanApi } from '../types';
 import type { Anchor, Extract, ExtractContext, LanguageSpec, StringValue } from './common';
-import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, simpleFString, stringValue } from './common';
 
 const QUERY = `
 (class_definition) @cls
@@ -155,7 +155,7 @@ function extract(ctx: ExtractContext): Extract {
   }
   for (const c of calls) {
     // A decorator's call is read with its decorator: no fields followed here.
-    if (!decoratorCalls.has(c.call.startIndex)) {
+    if (!decoratorCalls.has(c.call.startIndex) && !simpleSpanCall(ctx.text, ex, c.call)) {
       derive(c, 'call', { 'call.obj': ['function', 'object'], 'call.args': ['arguments'] });
       call(ctx, ex, c);
     }
@@ -216,6 +216,24 @@ function decoratorCallStart(text: string, dec: Node): number {
 
 function spanName(a: Args): { value: string; dynamic: boolean } | undefined {
   return stringValue(a.positional[0] ?? a.keywords.get('name'));
+}
+
+/** `tracer.start_span("x"` / `self.tracer.start_as_current_span(f"x {y}",`: a dotted tracer, a first argument in quotes. */
+const SIMPLE_SPAN_CALL = /(\w+(?:\.\w+)*)\.(start_as_current_span|start_span)\([ \t]*([A-Za-z]?)("[^"\\\n]*"|'[^'\\\n]*')[ \t]*[,)]/y;
+
+/**
+ * A span started by a call whose tracer is a dotted name and whose name is a plain or simple f-string, read from the
+ * text (no node for its parts); false for anything else, which `call` reads from the nodes.
+ */
+function simpleSpanCall(text: string, ex: Extract, node: Node): boolean {
+  SIMPLE_SPAN_CALL.lastIndex = node.startIndex;
+  const m = SIMPLE_SPAN_CALL.exec(text);
+  const name = !m ? undefined : m[3] === '' ? { value: m[4].slice(1, -1), dynamic: false } : m[3] === 'f' || m[3] === 'F' ? simpleFString(m[3] + m[4]) : undefined;
+  if (!m || !name) {
+    return false;
+  }
+  ex.spans.push({ name: name.value, dynamic: name.dynamic, api: m[2] as SpanApi, tracerVar: m[1], range: rangeOf(node), at: node.startIndex });
+  return true;
 }
 
 function call(ctx: ExtractContext, ex: Extract, c: Record<string, Node>): void {

@@ -162,6 +162,48 @@ describe('mapping: single documents', function () {
     );
   });
 
+  it('reads Python span calls the same with a dotted tracer and a quoted name (from the text) and in other forms (from the tree)', async () => {
+    const text = [
+      'from opentelemetry import trace',
+      'tracer = trace.get_tracer("svc")',
+      'class K:',
+      '    def __init__(self):',
+      '        self.tracer = trace.get_tracer("k")',
+      '    def run(self, x):',
+      '        tracer.start_span("a")',
+      "        tracer.start_as_current_span('b', kind=x)",
+      '        self.tracer.start_span(f"c {x}")',
+      '        trace.get_tracer("lib").start_span("d")',
+      '        tracer.start_span(name="e")',
+      '        tracer.start_span("f" + x)',
+      '        tracer.start_span( "g" )',
+      '        tracer.start_span(rf"h{x}")',
+      '        tracer.start_span(b"i")',
+      '        tracer.start_span("{j}")',
+      '        with tracer.start_as_current_span("k") as s:',
+      '            pass',
+      '        tracer.start_span(f"{x:{x}}")',
+      '',
+    ].join('\n');
+    const doc = await (await mapper()).mapDocument({ languageId: 'python', path: 'app/k.py', text });
+    assert.deepEqual(
+      doc.functions[1].spans.map((s) => [s.name, s.dynamic, s.api, s.scope ?? null, s.tracerVar ?? null, s.range.start.line, s.range.end.column]),
+      [
+        ['a', false, 'start_span', 'svc', 'tracer', 6, 30],
+        ['b', false, 'start_as_current_span', 'svc', 'tracer', 7, 49],
+        ['c *', true, 'start_span', 'k', 'self.tracer', 8, 40],
+        ['d', false, 'start_span', 'lib', null, 9, 47],
+        ['e', false, 'start_span', 'svc', 'tracer', 10, 35],
+        ['g', false, 'start_span', 'svc', 'tracer', 12, 32],
+        ['h*', true, 'start_span', 'svc', 'tracer', 13, 35],
+        ['i', false, 'start_span', 'svc', 'tracer', 14, 31],
+        ['{j}', false, 'start_span', 'svc', 'tracer', 15, 32],
+        ['k', false, 'start_as_current_span', 'svc', 'tracer', 16, 46],
+        ['*', true, 'start_span', 'svc', 'tracer', 18, 37],
+      ],
+    );
+  });
+
   it('maps what it can of a file with syntax errors and says so', async () => {
     const doc = await (await mapper()).mapDocument({
       languageId: 'python',
