@@ -146,6 +146,9 @@ function call(text: string, ex: Extract, c: Record<string, Node>): void {
   if (VERBS.has(prop) && plainVerbCall(text, propNode.startIndex, propEnd)) {
     return;
   }
+  if ((prop === 'startActiveSpan' || prop === 'startSpan' || VERBS.has(prop)) && simpleCall(text, ex, c.call, prop)) {
+    return;
+  }
   derive(c, 'call', { 'call.obj': ['function', 'object'], 'call.args': ['arguments'] });
   const obj = c['call.obj'];
   const argList = namedChildren(c['call.args']).filter((n) => n.type !== 'comment');
@@ -261,6 +264,37 @@ function plainVerbCall(text: string, propStart: number, propEnd: number): boolea
   }
   const after = /^\s*(?:<[^<>\n]*>\s*)?\(\s*(\S)/.exec(text.slice(propEnd, propEnd + 200));
   return !!after && !/['"`/]/.test(after[1]);
+}
+
+const NAME = String.raw`[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*`;
+/** `tracer.startActiveSpan('x',` / `this.tracer.startSpan("x")`: a dotted tracer, a first argument in quotes. */
+const SIMPLE_SPAN = new RegExp(String.raw`(${NAME})\.(?:startActiveSpan|startSpan)\(\s*('[^'\\\n]*'|"[^"\\\n]*")\s*[,)]`, 'y');
+/** `router.get('/x', handler)`: a dotted router, a path in quotes and a handler by name, nothing else. */
+const SIMPLE_ROUTE = new RegExp(String.raw`(${NAME})\.[a-z]+\(\s*('[^'\\\n]*'|"[^"\\\n]*")\s*,\s*(${NAME})\s*\)`, 'y');
+
+/**
+ * Spans and routes in their most common form read from the text (no node for the callee, the arguments or their
+ * parts); false for any other form, which `call` reads from the nodes.
+ */
+function simpleCall(text: string, ex: Extract, node: Node, prop: string): boolean {
+  const span = prop === 'startActiveSpan' || prop === 'startSpan';
+  const re = span ? SIMPLE_SPAN : SIMPLE_ROUTE;
+  re.lastIndex = node.startIndex;
+  const m = re.exec(text);
+  if (!m) {
+    return false;
+  }
+  const value = m[2].slice(1, -1);
+  if (span) {
+    ex.spans.push({ name: value, dynamic: false, api: prop, tracerVar: m[1], range: rangeOf(node), at: node.startIndex });
+    return true;
+  }
+  if (!/^[/*]/.test(value)) {
+    return true;
+  }
+  const route = { framework: 'express' as const, method: prop === 'all' ? '*' : prop.toUpperCase(), path: value, router: m[1], range: rangeOf(node), at: node.startIndex };
+  ex.routes.push({ ...route, handlerName: m[3].replace(/^this\./, '') });
+  return true;
 }
 
 /** NestJS: `@Controller('users')` on the class, `@Get(':id')` on methods. */

@@ -204,6 +204,79 @@ describe('mapping: single documents', function () {
     );
   });
 
+  it('reads TS span and route calls the same in their common form (from the text) and in other forms (from the tree)', async () => {
+    const text = [
+      "import { trace } from '@opentelemetry/api';",
+      "import { Router } from 'express';",
+      "const tracer = trace.getTracer('svc');",
+      "export const router = Router();",
+      "export class S {",
+      "  private tracer = trace.getTracer('member');",
+      "  run(x: string) {",
+      "    tracer.startActiveSpan('a', (s) => s.end());",
+      '    this.tracer.startSpan("b");',
+      "    tracer.startSpan(`c ${x}`);",
+      "    tracer.startSpan('d' + x);",
+      "    trace.getTracer('lib').startSpan('e');",
+      "    tracer?.startSpan('f');",
+      "    tracer.startSpan( 'g{x}' , {});",
+      "    tracer.startSpan<T>('h');",
+      "    tracer.startSpan(/* c */ 'i');",
+      "    tracer.startSpan('j\\\\n');",
+      "  }",
+      "}",
+      "function h() {}",
+      "router.get('/a/:id', h);",
+      "router.post('/b', this.h);",
+      "router.put('c', h);",
+      "router.delete('/d', auth, h);",
+      "router.patch('/e', (req, res) => res.end());",
+      "router.get(`/f`, h);",
+      "router.all('/g', h );",
+      "router.route('/h').get(h).post(h);",
+      "app.use('/api', router);",
+      "router.get('/i',\n  h,\n);",
+      "router.head( '/j' ,h)",
+      "router.options('*', h);",
+      "cache.get('k');",
+      "cache.get(k);",
+      "router.get('/l', 5);",
+      "",
+    ].join('\n');
+    const doc = await (await mapper()).parseDocument({ languageId: 'typescript', path: 'src/r.ts', text });
+    assert.deepEqual(
+      doc.functions.flatMap((f) => f.spans.map((s) => [s.name, s.dynamic, s.scope ?? null, s.tracerVar ?? null])),
+      [
+        ['a', false, 'svc', 'tracer'],
+        ['b', false, 'member', 'this.tracer'],
+        ['c *', true, 'svc', 'tracer'],
+        ['e', false, 'lib', null],
+        ['f', false, 'svc', 'tracer'],
+        ['g{x}', false, 'svc', 'tracer'],
+        ['h', false, 'svc', 'tracer'],
+        ['i', false, 'svc', 'tracer'],
+        ['j\\\\n', false, 'svc', 'tracer'],
+      ],
+    );
+    assert.deepEqual(
+      doc.routes.map((r) => [r.method, r.path, r.router ?? null, r.handlerName ?? null, r.range.start.line, r.range.end.line, r.range.end.column]),
+      [
+        ['GET', '/a/:id', 'router', 'h', 20, 20, 23],
+        ['POST', '/b', 'router', 'h', 21, 21, 25],
+        ['DELETE', '/d', 'router', 'h', 23, 23, 28],
+        ['PATCH', '/e', 'router', null, 24, 24, 43],
+        ['GET', '/f', 'router', 'h', 25, 25, 19],
+        ['*', '/g', 'router', 'h', 26, 26, 20],
+        ['POST', '/h', 'router', 'h', 27, 27, 33],
+        ['GET', '/h', 'router', 'h', 27, 27, 25],
+        ['GET', '/i', 'router', 'h', 29, 31, 1],
+        ['HEAD', '/j', 'router', 'h', 32, 32, 21],
+        ['OPTIONS', '*', 'router', 'h', 33, 33, 22],
+        ['GET', '/l', 'router', null, 36, 36, 19],
+      ],
+    );
+  });
+
   it('maps what it can of a file with syntax errors and says so', async () => {
     const doc = await (await mapper()).mapDocument({
       languageId: 'python',
