@@ -100,7 +100,10 @@ export class HexIdCache {
       return this.strings[slot];
     }
     const s = hexSlice(buf, start, start + n);
-    bytes.set(buf.subarray(start, start + n), at);
+    // A byte loop, not set(subarray()): no Buffer object per new id.
+    for (let k = 0; k < n; k++) {
+      bytes[at + k] = buf[start + k];
+    }
     this.strings[slot] = s;
     return s;
   }
