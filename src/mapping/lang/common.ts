@@ -122,6 +122,11 @@ export interface Anchor {
   /** Skip a place an earlier anchor's match already captured (a method found through its class). */
   skipCaptured?: boolean;
   /**
+   * Where the group and the wider range are, for a pattern without the `d` flag (no index arrays per match): the
+   * group's start and end and the wider range's end (or -1). Must give what `m.indices` would.
+   */
+  range?: (m: RegExpExecArray, text: string) => readonly [number, number, number];
+  /**
    * The wider range alone decides: when its node is of none of `types`, no climb from the group follows (for
    * anchors whose wanted node always holds the whole range, as a method holds its name and its parameters' `(`).
    */
@@ -148,15 +153,16 @@ export function anchoredMatches(root: Node, query: Query, text: string, anchors:
     const depth = a.depth ?? 0;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const [s, e] = m.indices?.[1] ?? [m.index, m.index + m[0].length];
+      const r = a.range?.(m, text);
+      const [s, e] = r ?? m.indices?.[1] ?? [m.index, m.index + m[0].length];
       if (a.skipCaptured && captured.has(s)) {
         continue;
       }
       // The wider range's node is an ancestor of the group's (or the group's own): when it is of a wanted type,
       // climbing from the group's node meets it first, unless a nearer one was in reach (a node of a wanted type
       // inside the range but around the group: never for the anchors given ranges). Otherwise climb as usual.
-      const wide = m.indices?.[2];
-      let node: Node | null = wide ? root.namedDescendantForIndex(s, wide[1]) : null;
+      const wideEnd = r ? r[2] : (m.indices?.[2]?.[1] ?? -1);
+      let node: Node | null = wideEnd >= 0 ? root.namedDescendantForIndex(s, wideEnd) : null;
       const found = !!node && a.types.includes(node.type);
       if (!found && node && a.wideOnly) {
         node = null;

@@ -377,13 +377,34 @@ function decorator(text: string, ex: Extract, dec: Node, fnStart: number): void 
   pushRoutes(ex, obj, attr === 'route' ? 'flask' : 'fastapi', methods, path.value, dec, { owner: fnStart });
 }
 
-/** Where QUERY's patterns start (see common.ts): keep in step with QUERY and its predicates. */
+/** Blanks and line breaks (what `\s` matches) from a position on. */
+const BLANKS = /\s*/y;
+
+/**
+ * Where QUERY's patterns start (see common.ts): keep in step with QUERY and its predicates. Group positions are
+ * computed from the match (`range`) rather than with the `d` flag: no index arrays per match.
+ */
 const ANCHORS: Anchor[] = [
   { pattern: /\b(?:class|def)\b/g, types: ['class_definition', 'function_definition'] },
   // The range through the first character of the next line is the decorated definition (a one-line decorator).
-  { pattern: /^[ \t]*(@)(?=[^\n]*\n\s*(\S))/dgm, types: ['decorated_definition'], up: 1 },
-  { pattern: /\b(start_as_current_span|start_span|include_router|register_blueprint|add_api_route|add_url_rule)\s*(\()/dg, types: ['call'], up: 2 },
-  { pattern: /(FastAPI|APIRouter|Flask|Blueprint|get_tracer)\s*\(/dg, types: ['assignment'], up: 3 },
+  {
+    pattern: /^[ \t]*@(?=[^\n]*\n\s*\S)/gm,
+    types: ['decorated_definition'],
+    up: 1,
+    range: (m, text) => {
+      const at = m.index + m[0].length - 1;
+      BLANKS.lastIndex = text.indexOf('\n', at);
+      BLANKS.exec(text);
+      return [at, at + 1, BLANKS.lastIndex + 1];
+    },
+  },
+  {
+    pattern: /\b(start_as_current_span|start_span|include_router|register_blueprint|add_api_route|add_url_rule)\s*\(/g,
+    types: ['call'],
+    up: 2,
+    range: (m) => [m.index, m.index + m[1].length, m.index + m[0].length],
+  },
+  { pattern: /(FastAPI|APIRouter|Flask|Blueprint|get_tracer)\s*\(/g, types: ['assignment'], up: 3, range: (m) => [m.index, m.index + m[1].length, -1] },
   { pattern: /\b(?:import|from)\b/g, types: ['import_statement', 'import_from_statement'] },
 ];
 
