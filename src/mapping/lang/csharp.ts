@@ -5,7 +5,8 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf } from './common';
+import { stringValue } from './strings';
 
 const QUERY = `
 (file_scoped_namespace_declaration name: (_) @ns)

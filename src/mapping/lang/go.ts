@@ -6,7 +6,8 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Framework } from '../types';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { capturesByName, derive, emptyExtract, nameOf, namedChildren, rangeOf, stringValue } from './common';
+import { capturesByName, derive, emptyExtract, nameOf, namedChildren, rangeOf } from './common';
+import { stringValue } from './strings';
 
 const QUERY = `
 (package_clause (package_identifier) @pkg)

@@ -6,7 +6,8 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf } from './common';
+import { stringValue } from './strings';
 
 const QUERY = `
 (package_declaration (_) @pkg)

@@ -7,7 +7,8 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { resolveJsImport } from '../paths';
 import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
-import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf, stringValue } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, scopeOf } from './common';
+import { stringValue } from './strings';
 
 const BASE_QUERY = `
 (function_declaration name: (identifier) @fn.name) @fn

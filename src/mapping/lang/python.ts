@@ -5,9 +5,12 @@
  * `register_blueprint(url_prefix=)`) routes.
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import type { Framework, ImportBinding, SourceRange, SpanApi } from '../types';
-import type { Anchor, Extract, ExtractContext, LanguageSpec, StringValue } from './common';
-import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf, simpleFString, stringValue } from './common';
+import type { Framework, SourceRange, SpanApi } from '../types';
+import type { Anchor, Extract, ExtractContext, LanguageSpec } from './common';
+import { addTracer, capturesByName, classAt, derive, emptyExtract, nameOf, namedChildren, rangeOf } from './common';
+import { imports } from './pythonImports';
+import type { StringValue } from './strings';
+import { simpleFString, stringValue } from './strings';
 
 const QUERY = `
 (class_definition) @cls
@@ -59,59 +62,6 @@ function stringList(node: Node | undefined): string[] | undefined {
   return namedChildren(node)
     .map((c) => stringValue(c)?.value)
     .filter((v): v is string => v !== undefined);
-}
-
-function resolveRelative(ctx: ExtractContext, moduleNode: Node): string {
-  if (moduleNode.type !== 'relative_import') {
-    return moduleNode.text;
-  }
-  const dots = /^\.+/.exec(moduleNode.text)?.[0].length ?? 0;
-  const rest = moduleNode.text.slice(dots);
-  const isPackage = /(^|\/)__init__\.pyi?$/.test(ctx.relPath);
-  const parts = ctx.module ? ctx.module.split('.') : [];
-  if (!isPackage) {
-    parts.pop();
-  }
-  for (let i = 1; i < dots; i++) {
-    parts.pop();
-  }
-  if (rest) {
-    parts.push(rest);
-  }
-  return parts.join('.');
-}
-
-function imports(ctx: ExtractContext, node: Node, out: ImportBinding[]): void {
-  if (node.type === 'import_statement') {
-    for (const n of node.childrenForFieldName('name')) {
-      if (n?.type === 'aliased_import') {
-        const mod = n.childForFieldName('name')?.text;
-        const alias = n.childForFieldName('alias')?.text;
-        if (mod && alias) {
-          out.push({ local: alias, module: mod });
-        }
-      } else if (n) {
-        out.push({ local: n.text, module: n.text });
-      }
-    }
-    return;
-  }
-  const moduleNode = node.childForFieldName('module_name');
-  if (!moduleNode) {
-    return;
-  }
-  const module = resolveRelative(ctx, moduleNode);
-  for (const n of node.childrenForFieldName('name')) {
-    if (n?.type === 'aliased_import') {
-      const name = n.childForFieldName('name')?.text;
-      const alias = n.childForFieldName('alias')?.text;
-      if (name && alias) {
-        out.push({ local: alias, module, name });
-      }
-    } else if (n) {
-      out.push({ local: n.text, module, name: n.text });
-    }
-  }
 }
 
 function extract(ctx: ExtractContext): Extract {
