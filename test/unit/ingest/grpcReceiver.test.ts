@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
+import * as http2 from 'node:http2';
 import type { Span } from '../../../src/engine/model';
-import { TRACE_EXPORT_PATH, startOtlpGrpcReceiver } from '../../../src/engine/receivers/grpc';
+import { GRPC_CONNECTION_WINDOW_BYTES, GRPC_STREAM_WINDOW_BYTES, TRACE_EXPORT_PATH, startOtlpGrpcReceiver } from '../../../src/engine/receivers/grpc';
 import { startOtlpHttpReceiver } from '../../../src/engine/receivers/http';
 import type { ReceiverHandle } from '../../../src/engine/receivers/export';
 import { emitWorkload, makeExporter, serializeSpans, workloadSpans } from '../../support/otelSdk';
@@ -76,6 +77,51 @@ describe('OTLP/gRPC receiver', function () {
     sink.overloadedFor = undefined;
     sink.failWith = new Error('store broken');
     assert.equal((await rawExport(receiver.port, body)).error?.code, grpc.status.UNAVAILABLE);
+  });
+
+  it('opens each connection with wider HTTP/2 receive windows than the 64 KiB default', async () => {
+    const client = http2.connect(`http://127.0.0.1:${receiver.port}`);
+    try {
+      // The stream window comes in a SETTINGS frame, the connection window in a WINDOW_UPDATE.
+      const seen = await new Promise<{ stream?: number; connection?: number }>((resolve, reject) => {
+        client.once('error', reject);
+        const read = () => ({ stream: client.remoteSettings.initialWindowSize, connection: client.state.remoteWindowSize });
+        const poll = setInterval(() => {
+          const now = read();
+          if (now.stream === GRPC_STREAM_WINDOW_BYTES && now.connection === GRPC_CONNECTION_WINDOW_BYTES) {
+            clearInterval(poll);
+            clearTimeout(giveUp);
+            resolve(now);
+          }
+        }, 5);
+        const giveUp = setTimeout(() => {
+          clearInterval(poll);
+          resolve(read());
+        }, 3_000);
+      });
+      assert.deepEqual(seen, { stream: GRPC_STREAM_WINDOW_BYTES, connection: GRPC_CONNECTION_WINDOW_BYTES });
+      assert.ok(GRPC_STREAM_WINDOW_BYTES > 65_535 && GRPC_CONNECTION_WINDOW_BYTES > GRPC_STREAM_WINDOW_BYTES);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('takes 8 concurrent Export calls of the real SDK’s bytes on one connection', async () => {
+    // 8 × 128 spans, ~60 KB each: together more than a 64 KiB window.
+    const spans = await workloadSpans({ traces: 150 });
+    assert.ok(spans.length >= 1024);
+    const bodies = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => Buffer.from(serializeSpans('protobuf', spans.slice(i * 128, i * 128 + 128))));
+    const client = new grpc.Client(`127.0.0.1:${receiver.port}`, grpc.credentials.createInsecure());
+    try {
+      const errors = await Promise.all(
+        bodies.map((body) => new Promise<grpc.ServiceError | null>((resolve) => client.makeUnaryRequest(TRACE_EXPORT_PATH, passThrough, passThrough, body, (error) => resolve(error)))),
+      );
+      assert.deepEqual(errors, bodies.map(() => null));
+      assert.equal(sink.batches.length, 8);
+      assert.equal(sink.spans.length, 1024);
+    } finally {
+      client.close();
+    }
   });
 
   it('accepts messages above gRPC’s 4 MiB default and refuses them past the configured limit', async () => {
