@@ -25,7 +25,7 @@ const passThrough = (b: Buffer): Buffer => b;
  * client's `grpc-node.flow_control_window` is not read by the server: grpc/grpc-node#3058). With
  * several Export calls of a few hundred KB in flight on one connection (an OpenTelemetry Collector
  * forwarding, or one exporter with concurrent exports), the client then trickles them in as small
- * DATA frames between WINDOW_UPDATEs, ~0.3 ms more engine CPU per call (docs/performance.md).
+ * DATA frames between WINDOW_UPDATEs, ~0.25 ms more engine CPU per call (docs/performance.md).
  * gRPC-Java's server uses 1 MiB; gRPC-Go grows its windows from 64 KiB as it measures the link.
  * The connection window bounds what one client can have buffered in the engine beyond what it has
  * read.
