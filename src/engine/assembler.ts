@@ -26,7 +26,7 @@ export interface BufferedSpan {
   /** Run id of the span's resource. */
   run: string;
   /** Numbers of the code objects the span counts for. */
-  codeObjects: number[];
+  codeObjects: readonly number[];
   /** True when the span starts a local segment (a local root). */
   startsSegment: boolean;
   /**

@@ -244,7 +244,9 @@ export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: Aggre
     keep = exemplars.offer(bestCo[b], t.traceId, bestDuration[b], bestError[b] === 1, bestT[b]) || keep;
   }
   if (keep) {
-    exemplars.keepTrace(t.traceId, items[0].run, items.map((i) => traceSpanDto(i, registry)));
+    // The spans as they are now: late spans hand the trace on (and keep it) again.
+    const spans = items.slice();
+    exemplars.keepTrace(t.traceId, items[0].run, () => spans.map((i) => traceSpanDto(i, registry)));
   }
   return fresh === n;
 }

@@ -28,8 +28,12 @@ interface Sets {
 export class ExemplarSampler {
   private sets = new Map<number, Sets>();
   private refs = new Map<string, number>();
-  /** Traces to write at the next checkpoint (new, or grown by late spans), with their run. */
-  private toWrite = new Map<string, { run: string; spans: TraceSpanDto[] }>();
+  /**
+   * Traces to write at the next checkpoint (new, or grown by late spans), with their run. Their
+   * spans are converted only when read: most traces kept by a role (the latest errors above all)
+   * are replaced before the next checkpoint, and then were never converted.
+   */
+  private toWrite = new Map<string, { run: string; spans: () => TraceSpanDto[] }>();
   private toDelete = new Set<string>();
 
   constructor(
@@ -118,14 +122,15 @@ export class ExemplarSampler {
     return kept || this.isKept(traceId);
   }
 
-  keepTrace(traceId: string, run: string, spans: TraceSpanDto[]): void {
+  /** Keeps a trace: `spans` gives its spans when it is read or written. */
+  keepTrace(traceId: string, run: string, spans: () => TraceSpanDto[]): void {
     this.toWrite.set(traceId, { run, spans });
     this.toDelete.delete(traceId);
   }
 
   /** A kept trace not yet written (the trace view reads it from here until the checkpoint). */
   pendingTrace(traceId: string): TraceSpanDto[] | undefined {
-    return this.toWrite.get(traceId)?.spans;
+    return this.toWrite.get(traceId)?.spans();
   }
 
   private retain(traceId: string): void {
@@ -166,7 +171,7 @@ export class ExemplarSampler {
     const put = db.stmt('INSERT OR REPLACE INTO traces (trace_id, run, stored, spans) VALUES (?, ?, ?, ?)');
     for (const [id, t] of this.toWrite) {
       if (this.isKept(id)) {
-        put.run(id, t.run, now, JSON.stringify(t.spans));
+        put.run(id, t.run, now, JSON.stringify(t.spans()));
       }
     }
     this.toWrite.clear();

@@ -15,6 +15,7 @@ import { TraceAssembler } from '../assembler';
 import type { Logger } from '../logger';
 import type { IngestOrigin, IngestResult, Resource, Span, SpanBatch, SpanSink, TraceObserver } from '../model';
 import { OverloadedError } from '../model';
+import { CodeObjectLists } from './codeObjectLists';
 import { Journal } from './journal';
 import type { JournalBatch } from './journalCodec';
 import { decodeBatch, encodeBatch, validSpan } from './journalCodec';
@@ -30,6 +31,8 @@ export class IngestPipeline implements SpanSink {
   readonly assembler: TraceAssembler;
   private readonly journal: Journal;
   private readonly importRuns = new Map<string, RunRef>();
+  /** Shared code-object lists of buffered spans (codeObjectLists.ts). */
+  private readonly coLists = new CodeObjectLists();
   private timers: NodeJS.Timeout[] = [];
   private started = false;
   private closing = false;
@@ -242,8 +245,8 @@ export class IngestPipeline implements SpanSink {
       const epCo = ep ? this.count(registry.codeObject(ep), run, s, now) : -1;
       const fn = functionOf(s);
       const fnCo = fn ? this.count(registry.codeObject(fn), run, s, now) : -1;
-      // Arrays of their final length, items of one shape (selfMs set later keeps it).
-      const cos = epCo < 0 ? (fnCo < 0 ? [spanCo] : [spanCo, fnCo]) : fnCo < 0 ? [spanCo, epCo] : [spanCo, epCo, fnCo];
+      // One shared array per combination; items of one shape (selfMs set later keeps it).
+      const cos = epCo < 0 ? this.coLists.of(spanCo, fnCo) : this.coLists.of(spanCo, epCo, fnCo);
       items[i] = { span: s, run: jb.runOf.get(s.resource)!.id, codeObjects: cos, startsSegment: starts[i], selfMs: aggregate ? undefined : NaN };
     }
     this.assembler.add(items, now);
