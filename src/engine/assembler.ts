@@ -54,11 +54,17 @@ export type EmitHook = (t: TraceBuffer) => void;
  * An observer that only needs a representative sample of the traces when they come fast (the
  * insights: shares, repeats and rates are proportions). Up to `tracesPerSecond` every trace is
  * seen; past it, a fixed fraction (a power of two, adapted each second) chosen by the trace id's
- * random low bits, so a trace handed on again gets the same answer.
+ * random low bits, so a trace handed on again gets the same answer. Whatever the fraction, the
+ * first `STRATUM_FLOOR` traces per second of each kind of trace (the code object of its root span)
+ * are seen too: an endpoint called a few times among thousands of calls of others is not sampled
+ * away (the total stays within `tracesPerSecond`).
  */
 export interface ObserverOptions {
   tracesPerSecond?: number;
 }
+
+/** Traces per second of each kind (root code object) a sampling observer sees at any fraction. */
+export const STRATUM_FLOOR = 8;
 
 class SampledObserver {
   /** Keep traces whose low 16 id bits are below this (65536 = all). */
@@ -67,14 +73,19 @@ class SampledObserver {
   /** Traces offered and observed in the current second. */
   private offered = 0;
   private observed = 0;
+  /** Traces offered in the current second per kind (root code object). */
+  private readonly perStratum = new Map<number, number>();
 
   constructor(
     readonly observer: TraceObserver,
     private readonly limit: number,
   ) {}
 
-  /** Whether the observer takes this trace (counted as offered, and as observed when it does). */
-  takes(traceId: string, now: number): boolean {
+  /**
+   * Whether the observer takes this trace (counted as offered, and as observed when it does);
+   * `stratum`: the code object of its root span (-1 when unknown).
+   */
+  takes(traceId: string, stratum: number, now: number): boolean {
     const sec = Math.floor(now / 1000);
     if (sec !== this.second) {
       // The fraction (a power of two) that would have kept the last second under the limit.
@@ -84,8 +95,17 @@ class SampledObserver {
       this.second = sec;
       this.offered = 0;
       this.observed = 0;
+      this.perStratum.clear();
     }
     this.offered++;
+    if (this.threshold < 65536 && this.observed < this.limit) {
+      const seen = this.perStratum.get(stratum) ?? 0;
+      this.perStratum.set(stratum, seen + 1);
+      if (seen < STRATUM_FLOOR) {
+        this.observed++;
+        return true;
+      }
+    }
     if (this.observed >= this.limit && this.threshold > 1) {
       // A burst inside this second: halve the fraction now rather than at the next second.
       this.threshold >>= 1;
@@ -104,8 +124,11 @@ class SampledObserver {
   }
 }
 
-function assembledOf(t: TraceBuffer): AssembledTrace {
-  const root = t.items.find((i) => !i.span.parentSpanId) ?? t.items.find((i) => i.startsSegment) ?? t.items[0];
+function rootOf(t: TraceBuffer): BufferedSpan {
+  return t.items.find((i) => !i.span.parentSpanId) ?? t.items.find((i) => i.startsSegment) ?? t.items[0];
+}
+
+function assembledOf(t: TraceBuffer, root: BufferedSpan): AssembledTrace {
   return { traceId: t.traceId, spans: t.items.map((i) => i.span), runId: root.run };
 }
 
@@ -330,10 +353,12 @@ export class TraceAssembler {
     }
     // Built only when a (sampling) observer takes the trace.
     let assembled: AssembledTrace | undefined;
+    const root = this.observers.length > 0 ? rootOf(t) : undefined;
+    const stratum = root?.codeObjects[0] ?? -1;
     for (const o of this.observers) {
       try {
-        if (o.takes(t.traceId, now)) {
-          assembled ??= assembledOf(t);
+        if (o.takes(t.traceId, stratum, now)) {
+          assembled ??= assembledOf(t, root!);
           o.observer.observeTrace(assembled);
         }
       } catch (e) {

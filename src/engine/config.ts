@@ -49,7 +49,9 @@ export interface EngineConfig {
   maxSpansPerTrace: number;
   /**
    * Assembled traces per second the insights analyse in full; past it they analyse a sample chosen
-   * by trace id (aggregates always count every span).
+   * by trace id, plus the first few per second of each kind of trace (assembler.ts STRATUM_FLOOR);
+   * aggregates always count every span. The insights keep the facts of `maxTraces` traces (5,000),
+   * which this rate refills in 20 s of sustained load.
    */
   insightTracesPerSecond: number;
   /**
@@ -87,7 +89,7 @@ export function defaultConfig(): EngineConfig {
     traceOrphanIdleMs: 10_000,
     maxBufferedSpans: 20_000,
     maxSpansPerTrace: 5000,
-    insightTracesPerSecond: 1000,
+    insightTracesPerSecond: 250,
     idleGcAfterMs: 10_000,
     exemplarsPerRole: 3,
     sections: {},

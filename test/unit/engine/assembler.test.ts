@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { AssemblerOptions, BufferedSpan } from '../../../src/engine/assembler';
-import { TraceAssembler } from '../../../src/engine/assembler';
+import { STRATUM_FLOOR, TraceAssembler } from '../../../src/engine/assembler';
 import { silentLogger } from '../../../src/engine/logger';
 import type { AssembledTrace } from '../../../src/engine/model';
 import { hex, resource, span } from './spanFixtures';
@@ -10,10 +10,10 @@ const scope = { name: 'shop' };
 const opts: AssemblerOptions = { traceIdleMs: 100, traceOrphanIdleMs: 1000, lateWindowMs: 5000, maxBufferedSpans: 1000, maxSpansPerTrace: 50 };
 
 /** A rooted trace of `n` spans (root + n-1 children), as buffered items. */
-function trace(n: number, traceId = hex(16)): BufferedSpan[] {
+function trace(n: number, traceId = hex(16), rootCodeObject?: number): BufferedSpan[] {
   const root = span(svc, scope, { traceId, name: 'GET /', kind: 2, startMs: 1000, durMs: 10 });
   const kids = Array.from({ length: n - 1 }, (_, i) => span(svc, scope, { traceId, parent: root.spanId, name: `q${i}`, startMs: 1001 + i, durMs: 1 }));
-  return [root, ...kids].map((s) => ({ span: s, run: 'r', codeObjects: [], startsSegment: s === root}));
+  return [root, ...kids].map((s) => ({ span: s, run: 'r', codeObjects: s === root && rootCodeObject !== undefined ? [rootCodeObject] : [], startsSegment: s === root }));
 }
 
 function make(over: Partial<AssemblerOptions> = {}) {
@@ -131,5 +131,28 @@ describe('trace assembler', () => {
     const bound = a.observerFractions[1] * 65536;
     const fromLastSecond = sampled.slice(-10);
     assert.ok(fromLastSecond.every((id) => lowBits(id) < bound * 2), 'sampled by the trace id\'s low bits');
+  });
+
+  it('a sampling observer still sees the first traces per second of each kind of trace', () => {
+    const sampled = new Map<string, number>();
+    const kindOf = new Map<string, number>();
+    const a = new TraceAssembler({ ...opts, maxBufferedSpans: 1_000_000, traceIdleMs: 0 }, () => undefined, silentLogger);
+    a.addObserver({ observeTrace: (t) => sampled.set(t.traceId, kindOf.get(t.traceId)!) }, { tracesPerSecond: 100 });
+    const seen = (kind: number) => [...sampled.values()].filter((k) => k === kind).length;
+    // Each second: 2,000 traces of a busy endpoint (code object 1) and 3 of a rare one (code object 2).
+    for (let sec = 1; sec <= 4; sec++) {
+      for (let i = 0; i < 2000; i++) {
+        const items = trace(2, hex(16), i % 700 === 0 ? 2 : 1);
+        kindOf.set(items[0].span.traceId, items[0].codeObjects[0]);
+        a.add(items, sec * 1000);
+      }
+      while (a.sweep(sec * 1000 + 10)) {
+        // next slice
+      }
+    }
+    assert.ok(a.observerFractions[0] < 1, 'sampling is on');
+    assert.equal(seen(2), 12, 'every trace of the rare endpoint (3 per second)');
+    // The busy one is sampled, its first traces of each second included; the total stays bounded.
+    assert.ok(seen(1) >= 3 * STRATUM_FLOOR && seen(1) < 4 * 250, `busy endpoint: ${seen(1)} of 8,000`);
   });
 });
