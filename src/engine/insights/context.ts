@@ -68,9 +68,9 @@ export class AnalysisContext {
   /** The shared groupings, each built by a generator that yields every CHUNK traces (see `prepare`). */
   private builders(): { [K in keyof Built]: () => Generator<void, Built[K]> } {
     return {
-      seg: () => this.grouped((f) => f.segments, (s) => s.endpoint),
-      exec: () => this.grouped((f) => f.executions, (e) => e.key),
-      stmt: () => this.grouped((f) => f.statements, (st) => st.group),
+      seg: () => this.grouped((f) => f.segments(), (s) => s.endpoint),
+      exec: () => this.grouped((f) => f.executions(), (e) => e.key),
+      stmt: () => this.grouped((f) => f.statements(), (st) => st.group),
       exc: () => this.grouped((f) => f.exceptions, (ex) => ex.keys),
       flows: () => this.countFlows(),
       coStats: () => this.readStats(),
@@ -108,7 +108,7 @@ export class AnalysisContext {
       if (i % CHUNK === CHUNK - 1) {
         yield;
       }
-      for (const [key, flow] of this.facts[i].flows) {
+      for (const [key, flow] of this.facts[i].flows()) {
         const fm = m.get(key) ?? new Map<string, number>();
         fm.set(flow, (fm.get(flow) ?? 0) + 1);
         m.set(key, fm);
@@ -122,7 +122,7 @@ export class AnalysisContext {
   }
 
   get producers(): Map<string, ProducerFact> {
-    return this.memo('prod', () => new Map(this.facts.flatMap((f) => f.producers).map((p) => [p.ref, p] as const)));
+    return this.memo('prod', () => new Map(this.facts.flatMap((f) => f.producers()).map((p) => [p.ref, p] as const)));
   }
 
   /** Code objects of the store. */

@@ -19,12 +19,16 @@ import type { SliceStats } from './slices';
 import { runSliced, runToEnd } from './slices';
 import type { TraceFacts } from './traceFacts';
 import { extractTraceFacts } from './traceFacts';
+import { loadTraceFacts } from './savedFacts';
 
-export const SNAPSHOT_VERSION = 1;
+/** 2: trace facts in their compact form (see factStore.ts); 1 (still read): as plain objects. */
+export const SNAPSHOT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
 
 export interface InsightEngineSnapshot {
   version: number;
-  traces: TraceFacts[];
+  /** `TraceFacts` (saved through their `toJSON`) or, read back, what `loadTraceFacts` takes. */
+  traces: readonly unknown[];
   insights: Insight[];
 }
 
@@ -142,9 +146,9 @@ export class InsightEngine implements TraceObserver {
       if (f.runId !== runId) {
         continue;
       }
-      for (const e of f.executions) {
-        if (e.key === codeObject) {
-          out.push(e.durUs / 1000);
+      for (let i = 0; i < f.executionCount; i++) {
+        if (f.executionKey(i) === codeObject) {
+          out.push(f.executionDurUs(i) / 1000);
         }
       }
     }
@@ -191,22 +195,24 @@ export class InsightEngine implements TraceObserver {
   }
 
   /**
-   * Restores a snapshot (parsed JSON). Anything that is not a snapshot of this version is ignored
-   * and reported by returning false: the engine then starts empty rather than failing.
+   * Restores a snapshot (parsed JSON) of this version or an earlier readable one. Anything else is
+   * ignored and reported by returning false: the engine then starts empty rather than failing.
+   * Saved traces that are not valid are left out.
    */
   restore(s: unknown): boolean {
     if (typeof s !== 'object' || s === null) {
       return false;
     }
     const snap = s as Partial<InsightEngineSnapshot>;
-    if (snap.version !== SNAPSHOT_VERSION || !Array.isArray(snap.traces) || !Array.isArray(snap.insights)) {
+    if (!READABLE_VERSIONS.includes(snap.version as number) || !Array.isArray(snap.traces) || !Array.isArray(snap.insights)) {
       return false;
     }
     this.traces.clear();
     this.states.clear();
     for (const t of snap.traces) {
-      if (t && typeof t.traceId === 'string' && Array.isArray(t.segments) && Array.isArray(t.executions)) {
-        this.traces.set(t.traceId, t);
+      const facts = loadTraceFacts(t);
+      if (facts) {
+        this.traces.set(facts.traceId, facts);
       }
     }
     for (const i of snap.insights) {

@@ -140,11 +140,11 @@ function childGrowth(ctx: AnalysisContext, base: Execution[], top: Execution[]):
   const childTimes = (list: Execution[]): Map<string, number[]> => {
     const m = new Map<string, number[]>();
     for (const e of list) {
-      const seg = e.segment === undefined ? undefined : ctx.factsByTrace.get(e.traceId)?.segments[e.segment];
+      const seg = e.segment === undefined ? undefined : ctx.factsByTrace.get(e.traceId)?.segment(e.segment);
       if (!seg) {
         continue;
       }
-      for (const [k, us] of Object.entries(seg.byChild)) {
+      for (const [k, us] of seg.byChild()) {
         m.set(k, [...(m.get(k) ?? []), us / 1000]);
       }
     }

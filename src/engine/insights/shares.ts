@@ -6,7 +6,8 @@ import type { AnalysisContext, AnalyzerRun } from './context';
 import type { InsightDraft } from './draft';
 import { displayName, draft, fmtMs, fmtPct, pickSamples, round } from './draft';
 import { mean, quantile } from './stats';
-import type { BreakdownKind, SegmentFacts } from './traceFacts';
+import type { SegmentFacts } from './traceFacts';
+import { BREAKDOWN_KINDS } from './traceFactTypes';
 
 interface BottleneckHit {
   endpoint: string;
@@ -22,7 +23,7 @@ interface BottleneckHit {
  * the bottleneck: the deepest span holding the share is. Entry spans are not in `coverUs` at all.
  */
 function holdsShare(s: SegmentFacts, key: string, minShare: number): boolean {
-  return s.durUs > 0 && (s.coverUs[key] ?? 0) / s.durUs > minShare && (s.innerUs?.[key] ?? 0) / s.durUs <= minShare;
+  return s.durUs > 0 && (s.coverUs(key) ?? 0) / s.durUs > minShare && (s.innerUs(key) ?? 0) / s.durUs <= minShare;
 }
 
 export function* bottleneck(ctx: AnalysisContext): AnalyzerRun {
@@ -30,13 +31,13 @@ export function* bottleneck(ctx: AnalysisContext): AnalyzerRun {
   const bySpan = new Map<string, BottleneckHit[]>();
   for (const [endpoint, segs] of ctx.segmentsByEndpoint) {
     yield;
-    const keys = new Set(segs.flatMap((s) => Object.keys(s.coverUs)));
+    const keys = new Set(segs.flatMap((s) => s.coverKeys()));
     for (const key of keys) {
       const slowed = segs.filter((s) => holdsShare(s, key, cfg.minShare));
       if (slowed.length === 0 || slowed.length / segs.length < cfg.minRequestShare) {
         continue;
       }
-      const shares = segs.filter((s) => s.coverUs[key] !== undefined).map((s) => (s.durUs > 0 ? s.coverUs[key] / s.durUs : 0));
+      const shares = segs.filter((s) => s.coverUs(key) !== undefined).map((s) => (s.durUs > 0 ? s.coverUs(key)! / s.durUs : 0));
       const list = bySpan.get(key) ?? [];
       list.push({ endpoint, segs, slowed, shares });
       bySpan.set(key, list);
@@ -49,7 +50,7 @@ export function* bottleneck(ctx: AnalysisContext): AnalyzerRun {
     const p50 = quantile(worst.shares, 0.5);
     const p95 = quantile(worst.shares, 0.95);
     const slowedShare = worst.slowed.length / worst.segs.length;
-    const avgMs = mean(worst.slowed.map((s) => s.coverUs[key] / 1000));
+    const avgMs = mean(worst.slowed.map((s) => s.coverUs(key)! / 1000));
     out.push(
       draft({
         type: 'bottleneck',
@@ -77,7 +78,6 @@ export function* bottleneck(ctx: AnalysisContext): AnalyzerRun {
   return out;
 }
 
-const KINDS: BreakdownKind[] = ['db', 'http', 'messaging', 'internal', 'self'];
 
 export function* breakdown(ctx: AnalysisContext): AnalyzerRun {
   const out: InsightDraft[] = [];
@@ -89,19 +89,19 @@ export function* breakdown(ctx: AnalysisContext): AnalyzerRun {
     }
     const figures: InsightDraft['figures'] = { requests: segs.length };
     const parts: string[] = [];
-    for (const k of KINDS) {
-      const shares = timed.map((s) => s.byKind[k] / s.durUs);
+    for (const k of BREAKDOWN_KINDS) {
+      const shares = timed.map((s) => s.kindUs(k) / s.durUs);
       figures[`${k}ShareP50`] = round(quantile(shares, 0.5));
       figures[`${k}ShareP95`] = round(quantile(shares, 0.95));
       if ((figures[`${k}ShareP50`] as number) > 0) {
         parts.push(`${k} ${fmtPct(figures[`${k}ShareP50`] as number)}`);
       }
     }
-    const children = [...new Set(timed.flatMap((s) => Object.keys(s.byChild)))].sort();
+    const children = [...new Set(timed.flatMap((s) => s.byChild().map(([c]) => c)))].sort();
     const all: { c: string; p50: number; p95: number }[] = [];
     for (const c of children) {
       yield;
-      const shares = timed.map((s) => (s.byChild[c] ?? 0) / s.durUs);
+      const shares = timed.map((s) => (s.childUs(c) ?? 0) / s.durUs);
       all.push({ c, p50: quantile(shares, 0.5), p95: quantile(shares, 0.95) });
     }
     const childShares = all.sort((a, b) => b.p95 - a.p95 || (a.c < b.c ? -1 : 1)).slice(0, 10);

@@ -1,4 +1,8 @@
-/** What `extractTraceFacts` (traceFacts.ts) derives from one assembled trace, for the analyzers. */
+/**
+ * What `extractTraceFacts` (traceFacts.ts) derives from one assembled trace, as the analyzers read
+ * it. The facts of thousands of traces are kept, so they are stored compactly (factStore.ts: one
+ * array of strings and one of numbers per trace) and these are views made for an evaluation.
+ */
 import type { ExceptionFacts, KindCategory } from './spanFacts';
 
 export interface RepeatFact {
@@ -17,45 +21,52 @@ export interface RepeatFact {
 
 export type BreakdownKind = KindCategory | 'self';
 
+/** The order of `BreakdownKind`s in the stored facts. */
+export const BREAKDOWN_KINDS: readonly BreakdownKind[] = ['db', 'http', 'messaging', 'internal', 'self'];
+
+/** One endpoint segment of a trace: the request as one service saw it. */
 export interface SegmentFacts {
-  endpoint: string;
-  service: string;
-  traceId: string;
-  runId: string;
-  spanId: string;
-  startUs: number;
-  durUs: number;
-  error: boolean;
-  dbCount: number;
-  repeats: RepeatFact[];
-  /**
-   * Span code object → time covered by its spans (with children), µs, clipped to the root. Entry
-   * spans (SERVER/CONSUMER) inside the segment are left out: they are the request itself, seen by
-   * another layer.
-   */
-  coverUs: Record<string, number>;
-  /**
-   * Span code object → the largest `coverUs` of another code object under its spans (µs): a span
-   * whose descendant holds the share merely wraps it (absent in facts saved by older versions).
-   */
-  innerUs?: Record<string, number>;
-  /** Exclusive time by kind (µs). */
-  byKind: Record<BreakdownKind, number>;
-  /** Direct children of the root by span code object → covered time (µs). */
-  byChild: Record<string, number>;
+  readonly endpoint: string;
+  readonly service: string;
+  readonly traceId: string;
+  readonly runId: string;
+  readonly startUs: number;
+  readonly durUs: number;
+  readonly error: boolean;
+  readonly dbCount: number;
+  readonly repeats: RepeatFact[];
   /** `traceId:spanId` of the producer span this consumer segment waited for. */
-  producerRef?: string;
+  readonly producerRef: string | undefined;
+  /**
+   * Time covered by the spans of a span code object (with children), µs, clipped to the root.
+   * Entry spans (SERVER/CONSUMER) inside the segment are left out: they are the request itself,
+   * seen by another layer. Undefined for a code object without spans in the segment.
+   */
+  coverUs(key: string): number | undefined;
+  /** The code objects `coverUs` knows, in the order they first appear. */
+  coverKeys(): string[];
+  /**
+   * The largest `coverUs` of another code object under the spans of `key` (µs): a span whose
+   * descendant holds the share merely wraps it. Undefined when nothing is under it.
+   */
+  innerUs(key: string): number | undefined;
+  /** Exclusive time of a kind (µs); `self` is the root's own. */
+  kindUs(kind: BreakdownKind): number;
+  /** Direct children of the root by span code object → covered time (µs), in order of appearance. */
+  byChild(): [string, number][];
+  /** `byChild` of one code object. */
+  childUs(key: string): number | undefined;
 }
 
 export interface Execution {
-  key: string;
-  traceId: string;
-  runId: string;
-  startUs: number;
-  durUs: number;
-  error: boolean;
-  /** For endpoint executions: index of the segment in `TraceFacts.segments`. */
-  segment?: number;
+  readonly key: string;
+  readonly traceId: string;
+  readonly runId: string;
+  readonly startUs: number;
+  readonly durUs: number;
+  readonly error: boolean;
+  /** For endpoint executions: index of the segment in `TraceFacts.segments()`. */
+  readonly segment: number | undefined;
 }
 
 export interface StatementFact {
@@ -82,17 +93,19 @@ export interface ProducerFact {
   key: string;
 }
 
-export interface TraceFacts {
-  traceId: string;
-  runId: string;
+/** A segment as `extractTraceFacts` and the loader of saved facts hand it to the store. */
+export interface SegmentInput {
+  endpoint: string;
+  service: string;
+  producerRef: string | undefined;
   startUs: number;
-  endUs: number;
-  spanCount: number;
-  segments: SegmentFacts[];
-  executions: Execution[];
-  statements: StatementFact[];
-  /** Distinct (span code object, caller flow) pairs. */
-  flows: [string, string][];
-  exceptions: ExceptionFact[];
-  producers: ProducerFact[];
+  durUs: number;
+  error: boolean;
+  dbCount: number;
+  /** By `BREAKDOWN_KINDS`. */
+  kindUs: readonly number[];
+  cover: Iterable<[string, number]>;
+  inner: Iterable<[string, number]>;
+  children: Iterable<[string, number]>;
+  repeats: readonly RepeatFact[];
 }

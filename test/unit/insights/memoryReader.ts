@@ -37,7 +37,7 @@ export class MemoryReader implements AggregateReader {
   }
 
   private executions(): Execution[] {
-    this.execs ??= [...this.traces.values()].flatMap((t) => extractTraceFacts(t).executions);
+    this.execs ??= [...this.traces.values()].flatMap((t) => extractTraceFacts(t).executions());
     return this.execs;
   }
 
