@@ -26,11 +26,18 @@ export class LazySpan implements Span {
   // Literals, not SpanKind.UNSPECIFIED / StatusCode.UNSET: no cross-module read per span when not bundled.
   kind: SpanKindValue = 0;
   startUs = 0;
-  endUs = 0;
+  /**
+   * `endUs - startUs`: a small integer held in the object, where a second time since the epoch
+   * would be a boxed number allocated per span (`endUs` is computed from it).
+   */
+  durUs = 0;
   statusCode: StatusCodeValue = 0;
   statusMessage: string | undefined = undefined;
-  /** Eagerly decoded attributes (`EAGER_KEYS`) as key, value, key, value…; undefined when none. */
-  eager: AttrValue[] | undefined = undefined;
+  /**
+   * Eagerly decoded attributes (`EAGER_KEYS`) as key, value, key, value…; undefined when none; null
+   * once `settle` dropped them (then read from the bytes like the others).
+   */
+  eager: AttrValue[] | undefined | null = undefined;
   private src: Buffer | undefined;
   private details: SpanDetails | undefined = undefined;
 
@@ -44,10 +51,19 @@ export class LazySpan implements Span {
     this.src = src;
   }
 
+  get endUs(): number {
+    return this.startUs + this.durUs;
+  }
+
+  /** Keeps `startUs`: set the start first when setting both. */
+  set endUs(value: number) {
+    this.durUs = value - this.startUs;
+  }
+
   /** One attribute; for `EAGER_KEYS` without decoding the others. */
   attribute(key: string): AttrValue | undefined {
-    if (this.details === undefined && EAGER_KEYS.has(key)) {
-      const e = this.eager;
+    const e = this.eager;
+    if (this.details === undefined && e !== null && EAGER_KEYS.has(key)) {
       if (e === undefined) {
         return undefined;
       }
@@ -60,6 +76,17 @@ export class LazySpan implements Span {
       return undefined;
     }
     return this.attributes[key];
+  }
+
+  /**
+   * Ingest has read the code-object keys: the eager attributes are dropped, so the span that waits
+   * for its trace to complete carries no array of them (they die young instead of being promoted
+   * with the span); a later read decodes them from the bytes with the rest.
+   */
+  settle(): void {
+    if (this.eager !== undefined) {
+      this.eager = null;
+    }
   }
 
   get attributes(): Attributes {

@@ -148,6 +148,9 @@ function decodeSpan(r: ProtoReader, end: number, resource: Resource, scope: Scop
   let spanLen = 0;
   let parentStart = 0;
   let parentLen = 0;
+  // Set together at the end (the span keeps start and duration): the fields come in any order.
+  let startUs = 0;
+  let endUs = 0;
   while (r.pos < end) {
     const tag = readTag(r);
     switch (tag) {
@@ -173,13 +176,13 @@ function decodeSpan(r: ProtoReader, end: number, resource: Resource, scope: Scop
         span.kind = toSpanKind(r.uint32());
         break;
       case SPAN_START:
-        span.startUs = r.fixed64Micros();
+        startUs = r.fixed64Micros();
         break;
       case SPAN_END:
-        span.endUs = r.fixed64Micros();
+        endUs = r.fixed64Micros();
         break;
       case SPAN_ATTRIBUTES:
-        span.eager = scanKeyValue(r, r.lenEnd(end), span.eager);
+        span.eager = scanKeyValue(r, r.lenEnd(end), span.eager ?? undefined);
         break;
       case SPAN_EVENTS:
         validateEvent(r, r.lenEnd(end));
@@ -195,6 +198,8 @@ function decodeSpan(r: ProtoReader, end: number, resource: Resource, scope: Scop
     }
   }
   endMessage(r, end);
+  span.startUs = startUs;
+  span.durUs = endUs - startUs;
   const traceId = isValidId(buf, traceStart, traceLen, 16) ? hex(buf, traceStart, 16) : undefined;
   const spanId = isValidId(buf, spanStart, spanLen, 8) ? hex(buf, spanStart, 8) : undefined;
   let parent: string | undefined = '';

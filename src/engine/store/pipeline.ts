@@ -15,6 +15,7 @@ import { TraceAssembler } from '../assembler';
 import type { Logger } from '../logger';
 import type { IngestOrigin, IngestResult, Resource, Span, SpanBatch, SpanSink, TraceObserver } from '../model';
 import { OverloadedError } from '../model';
+import { LazySpan } from '../otlp/lazySpan';
 import { CodeObjectLists } from './codeObjectLists';
 import { Journal } from './journal';
 import type { JournalBatch } from './journalCodec';
@@ -248,6 +249,9 @@ export class IngestPipeline implements SpanSink {
       // One shared array per combination; items of one shape (selfMs set later keeps it).
       const cos = epCo < 0 ? this.coLists.of(spanCo, fnCo) : this.coLists.of(spanCo, epCo, fnCo);
       items[i] = { span: s, run: jb.runOf.get(s.resource)!.id, codeObjects: cos, startsSegment: starts[i], selfMs: aggregate ? undefined : NaN };
+      if (s instanceof LazySpan) {
+        s.settle();
+      }
     }
     this.assembler.add(items, now);
     if (this.assembler.overCap && this.started) {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { DecodeError } from '../../../src/engine/model';
-import { plainSpan } from '../../../src/engine/otlp/lazySpan';
+import { LazySpan, plainSpan, spanAttribute } from '../../../src/engine/otlp/lazySpan';
 import { decodeTraceRequestProto, decodeTraceRequestProtoSliced } from '../../../src/engine/otlp/protoDecoder';
 import { serializeSpans, summarize, workloadSpans } from '../../support/otelSdk';
 import { RefExportTraceServiceRequest, refDecodeSpans } from './reference';
@@ -150,6 +150,22 @@ describe('OTLP protobuf decoder', () => {
     assert.equal(expected.spans[0].resource.serviceName, 'svc');
     const got = decodeTraceRequestProto(Buffer.concat([w.unknownFields(), shuffled, w.unknownFields()]));
     assert.deepEqual({ ...got, spans: got.spans.map(plainSpan) }, { ...expected, spans: expected.spans.map(plainSpan) });
+    // End before start in the bytes: the span keeps start and duration, the end is exact.
+    assert.deepEqual([got.spans[0].startUs, got.spans[0].endUs], [1000, 3000]);
+  });
+
+  it('reads the code-object attributes the same before and after ingest settled the span', async () => {
+    const bytes = serializeSpans('protobuf', await workloadSpans({ traces: 10 }));
+    const keys = ['code.function.name', 'code.function', 'code.namespace', 'code.file.path', 'code.lineno', 'code.line.number', 'http.route', 'http.request.method', 'url.path', 'messaging.destination.name'];
+    const before = decodeTraceRequestProto(bytes).spans.map((s) => keys.map((k) => spanAttribute(s, k)));
+    const spans = decodeTraceRequestProto(bytes).spans;
+    for (const s of spans) {
+      assert.ok(s instanceof LazySpan);
+      s.settle();
+    }
+    assert.deepEqual(spans.map((s) => keys.map((k) => spanAttribute(s, k))), before);
+    assert.ok(before.flat().filter((v) => v !== undefined).length > 20, 'the workload has code-object attributes');
+    assert.deepEqual(spans.map(plainSpan), refDecodeSpans(bytes));
   });
 
   it('drops spans with invalid ids and reports them as partial success', () => {
