@@ -8,13 +8,15 @@
  * state holding the facts of run `b`'s traces, in the plain form).
  */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Insight } from '../../../src/shared/api';
 import type { AssembledTrace } from '../../../src/engine/model';
 import { InsightEngine } from '../../../src/engine/insights/engine';
 import { extractTraceFacts } from '../../../src/engine/insights/traceFacts';
+import { FAST_TRACES, startEngineProcess, tempStorage, waitFor } from '../../support/engineProcess';
+import { emitWorkload, makeExporter } from '../../support/otelSdk';
 import { MemoryReader } from './memoryReader';
 import { SDK_NOW, sdkWorkload } from './sdkWorkload';
 
@@ -130,5 +132,27 @@ describe('insights: compact trace facts', function () {
     assert.equal(engine.traceCount, 2);
     engine.evaluate(new MemoryReader(traces.slice(0, 6)), SDK_NOW);
     assert.deepEqual(engine.lastFailures, []);
+  });
+
+  it('are saved compactly by the engine process and give the same insights after a restart', async () => {
+    const storage = tempStorage();
+    let e = await startEngineProcess({ storage, config: FAST_TRACES });
+    try {
+      const sent = await emitWorkload(makeExporter('proto', `http://127.0.0.1:${e.state.otlpHttpPort}/v1/traces`), { traces: 20 });
+      await waitFor(async () => (await e.client.stats()).traces >= sent.traces, `${sent.traces} assembled traces`);
+      const ids = async (): Promise<string[]> => (await e.client.insights({ fresh: true })).insights.map((i) => i.id).sort();
+      const before = await ids();
+      assert.ok(before.some((id) => id.startsWith('nPlusOne:')), before.join(' '));
+      assert.equal(await e.stop(), 0);
+      const saved = JSON.parse(readFileSync(join(storage, 'state-insights.json'), 'utf8')) as { version: number; traces: Record<string, unknown>[] };
+      assert.equal(saved.version, 2);
+      assert.equal(saved.traces.length, sent.traces);
+      assert.ok(saved.traces.every((t) => Array.isArray(t.strings) && Array.isArray(t.numbers) && t.executions === undefined));
+      e = await startEngineProcess({ storage, config: FAST_TRACES });
+      assert.deepEqual(await ids(), before);
+    } finally {
+      await e.stop();
+      rmSync(storage, { recursive: true, force: true });
+    }
   });
 });
