@@ -13,6 +13,15 @@ import type { Execution, ExceptionFact, ProducerFact, SegmentFacts, StatementFac
 /** Traces grouped between two yields of a sliced evaluation. */
 const CHUNK = 100;
 
+function add<T>(m: Map<string, T[]>, k: string, it: T): void {
+  const list = m.get(k);
+  if (list) {
+    list.push(it);
+  } else {
+    m.set(k, [it]);
+  }
+}
+
 /** The groupings every evaluation builds once and the analyzers share. */
 interface Built {
   seg: Map<string, SegmentFacts[]>;
@@ -25,6 +34,7 @@ interface Built {
 
 export class AnalysisContext {
   private cache = new Map<string, unknown>();
+  private readonly segments = new Map<TraceFacts, SegmentFacts[]>();
 
   constructor(
     readonly config: InsightConfig,
@@ -68,7 +78,7 @@ export class AnalysisContext {
   /** The shared groupings, each built by a generator that yields every CHUNK traces (see `prepare`). */
   private builders(): { [K in keyof Built]: () => Generator<void, Built[K]> } {
     return {
-      seg: () => this.grouped((f) => f.segments(), (s) => s.endpoint),
+      seg: () => this.grouped((f) => this.segmentsOf(f), (s) => s.endpoint),
       exec: () => this.grouped((f) => f.executions(), (e) => e.key),
       stmt: () => this.grouped((f) => f.statements(), (st) => st.group),
       exc: () => this.grouped((f) => f.exceptions, (ex) => ex.keys),
@@ -89,12 +99,11 @@ export class AnalysisContext {
       }
       for (const it of items(this.facts[i])) {
         const ks = keys(it);
-        for (const k of typeof ks === 'string' ? [ks] : ks) {
-          const list = m.get(k);
-          if (list) {
-            list.push(it);
-          } else {
-            m.set(k, [it]);
+        if (typeof ks === 'string') {
+          add(m, ks, it);
+        } else {
+          for (const k of ks) {
+            add(m, k, it);
           }
         }
       }
@@ -108,13 +117,23 @@ export class AnalysisContext {
       if (i % CHUNK === CHUNK - 1) {
         yield;
       }
-      for (const [key, flow] of this.facts[i].flows()) {
+      this.facts[i].forEachFlow((key, flow) => {
         const fm = m.get(key) ?? new Map<string, number>();
         fm.set(flow, (fm.get(flow) ?? 0) + 1);
         m.set(key, fm);
-      }
+      });
     }
     return m;
+  }
+
+  /** The segments of a kept trace, made once per evaluation. */
+  segmentsOf(f: TraceFacts): SegmentFacts[] {
+    let segs = this.segments.get(f);
+    if (!segs) {
+      segs = f.segments();
+      this.segments.set(f, segs);
+    }
+    return segs;
   }
 
   get factsByTrace(): Map<string, TraceFacts> {

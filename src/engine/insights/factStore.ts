@@ -24,6 +24,7 @@ export const SEG_NUMBERS = 3 + BREAKDOWN_KINDS.length + 4;
 /** Where a segment's counts are among its numbers. */
 const SEG_COUNTS = SEG_NUMBERS - 4;
 const NO_EXCEPTIONS: readonly ExceptionFact[] = Object.freeze([]);
+const NO_REPEATS: readonly RepeatFact[] = Object.freeze([]);
 
 /** Where each part starts in the two arrays (…S: strings, …N: numbers, …T: numbers, the times). */
 export interface Sections {
@@ -46,13 +47,18 @@ function execNumbersAt(n: readonly number[]): number {
   return TIMES + 2 + n[1] + 2 * n[4] + n[5];
 }
 
+/** Where the flows start among the strings. */
+const flowStrings = (n: readonly number[]): number => n[1] + 3 * n[2];
+/** Where the producers start among the strings. */
+const prodStrings = (n: readonly number[]): number => flowStrings(n) + 2 * n[3];
+/** Where the statements start among the numbers. */
+const stmtNumbers = (n: readonly number[]): number => execNumbersAt(n) + 2 * n[1];
+
 export function sections(n: readonly number[]): Sections {
-  const [ex, st, fl, pr] = [n[1], n[2], n[3], n[4]];
-  const flowS = ex + 3 * st;
-  const prodS = flowS + 2 * fl;
-  const execN = execNumbersAt(n);
-  const stmtN = execN + 2 * ex;
-  return { stmtS: ex, flowS, prodS, segS: prodS + 2 * pr, execN, stmtN, segN: stmtN + st, prodT: TIMES + 2 + ex, segT: TIMES + 2 + ex + 2 * pr };
+  const prodS = prodStrings(n);
+  const stmtN = stmtNumbers(n);
+  const prodT = TIMES + 2 + n[1];
+  return { stmtS: n[1], flowS: flowStrings(n), prodS, segS: prodS + 2 * n[4], execN: execNumbersAt(n), stmtN, segN: stmtN + n[2], prodT, segT: prodT + 2 * n[4] };
 }
 
 export class TraceFacts {
@@ -116,11 +122,12 @@ export class TraceFacts {
   }
 
   segments(): SegmentFacts[] {
+    const n = this.numbers;
     const out: SegmentFacts[] = [];
-    const { segS, segN, segT } = sections(this.numbers);
-    let so = segS;
-    let no = segN;
-    for (let i = 0; i < this.numbers[5]; i++) {
+    let so = prodStrings(n) + 2 * n[4];
+    let no = stmtNumbers(n) + n[2];
+    const segT = TIMES + 2 + n[1] + 2 * n[4];
+    for (let i = 0; i < n[5]; i++) {
       const seg = new SegmentView(this, so, no, segT + i);
       out.push(seg);
       so += seg.stringCount;
@@ -129,12 +136,9 @@ export class TraceFacts {
     return out;
   }
 
-  segment(i: number): SegmentFacts | undefined {
-    return this.segments()[i];
-  }
-
   statements(): StatementFact[] {
-    const { stmtS, stmtN } = sections(this.numbers);
+    const stmtS = this.numbers[1];
+    const stmtN = stmtNumbers(this.numbers);
     const out: StatementFact[] = [];
     for (let i = 0; i < this.numbers[2]; i++) {
       const s = stmtS + 3 * i;
@@ -143,18 +147,17 @@ export class TraceFacts {
     return out;
   }
 
-  /** Distinct (span code object, caller flow) pairs. */
-  flows(): [string, string][] {
-    const { flowS } = sections(this.numbers);
-    const out: [string, string][] = [];
+  /** Calls `fn` with each distinct (span code object, caller flow) pair. */
+  forEachFlow(fn: (key: string, flow: string) => void): void {
+    const flowS = flowStrings(this.numbers);
     for (let i = 0; i < this.numbers[3]; i++) {
-      out.push([this.strings[flowS + 2 * i], this.strings[flowS + 2 * i + 1]]);
+      fn(this.strings[flowS + 2 * i], this.strings[flowS + 2 * i + 1]);
     }
-    return out;
   }
 
   producers(): ProducerFact[] {
-    const { prodS, prodT } = sections(this.numbers);
+    const prodS = prodStrings(this.numbers);
+    const prodT = TIMES + 2 + this.numbers[1];
     const out: ProducerFact[] = [];
     for (let i = 0; i < this.numbers[4]; i++) {
       out.push({ ref: this.strings[prodS + 2 * i], key: this.strings[prodS + 2 * i + 1], startUs: this.numbers[prodT + 2 * i], endUs: this.numbers[prodT + 2 * i + 1] });
@@ -310,6 +313,11 @@ class SegmentView implements SegmentFacts {
     return this.f.strings.slice(this.so + SEG_STRINGS, this.so + SEG_STRINGS + this.count(0));
   }
 
+  childKeys(): string[] {
+    const at = this.so + SEG_STRINGS + this.count(0) + this.count(1);
+    return this.f.strings.slice(at, at + this.count(2));
+  }
+
   innerUs(key: string): number | undefined {
     return this.lookup(1, key);
   }
@@ -322,7 +330,10 @@ class SegmentView implements SegmentFacts {
     return this.lookup(2, key);
   }
 
-  get repeats(): RepeatFact[] {
+  get repeats(): readonly RepeatFact[] {
+    if (this.count(3) === 0) {
+      return NO_REPEATS;
+    }
     const lists = this.count(0) + this.count(1) + this.count(2);
     const s = this.so + SEG_STRINGS + lists;
     const n = this.no + SEG_NUMBERS + lists;

@@ -140,7 +140,8 @@ function childGrowth(ctx: AnalysisContext, base: Execution[], top: Execution[]):
   const childTimes = (list: Execution[]): Map<string, number[]> => {
     const m = new Map<string, number[]>();
     for (const e of list) {
-      const seg = e.segment === undefined ? undefined : ctx.factsByTrace.get(e.traceId)?.segment(e.segment);
+      const f = e.segment === undefined ? undefined : ctx.factsByTrace.get(e.traceId);
+      const seg = f && ctx.segmentsOf(f)[e.segment!];
       if (!seg) {
         continue;
       }

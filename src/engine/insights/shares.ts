@@ -97,7 +97,7 @@ export function* breakdown(ctx: AnalysisContext): AnalyzerRun {
         parts.push(`${k} ${fmtPct(figures[`${k}ShareP50`] as number)}`);
       }
     }
-    const children = [...new Set(timed.flatMap((s) => s.byChild().map(([c]) => c)))].sort();
+    const children = [...new Set(timed.flatMap((s) => s.childKeys()))].sort();
     const all: { c: string; p50: number; p95: number }[] = [];
     for (const c of children) {
       yield;

@@ -34,7 +34,7 @@ export interface SegmentFacts {
   readonly durUs: number;
   readonly error: boolean;
   readonly dbCount: number;
-  readonly repeats: RepeatFact[];
+  readonly repeats: readonly RepeatFact[];
   /** `traceId:spanId` of the producer span this consumer segment waited for. */
   readonly producerRef: string | undefined;
   /**
@@ -54,6 +54,8 @@ export interface SegmentFacts {
   kindUs(kind: BreakdownKind): number;
   /** Direct children of the root by span code object → covered time (µs), in order of appearance. */
   byChild(): [string, number][];
+  /** The code objects `byChild` knows, in the same order. */
+  childKeys(): string[];
   /** `byChild` of one code object. */
   childUs(key: string): number | undefined;
 }

@@ -112,7 +112,7 @@ describe('insights: compact trace facts', function () {
     const execs = f.executions();
     assert.equal(execs.length, f.executionCount);
     const endpointExec = execs.find((e) => e.key === orders.endpoint)!;
-    assert.equal(f.segment(endpointExec.segment!)?.endpoint, orders.endpoint);
+    assert.equal(f.segments()[endpointExec.segment!].endpoint, orders.endpoint);
     assert.deepEqual([endpointExec.startUs, endpointExec.durUs, endpointExec.error], [orders.startUs, orders.durUs, orders.error]);
     assert.equal(execs.filter((e) => e.segment !== undefined).length, 2);
     assert.equal(f.statements().length, trace.spans.filter((s) => s.name === 'SELECT shop.items').length);
