@@ -42,19 +42,31 @@ interface Segment {
 }
 
 interface Pending {
-  frame: Buffer;
+  /** Frame header then the payload's parts, written as they are (no copy into one buffer). */
+  frame: Uint8Array[];
+  bytes: number;
   seq: number;
   resolve: () => void;
   reject: (e: Error) => void;
 }
 
-function frameOf(seq: number, payload: Uint8Array): Buffer {
-  const frame = Buffer.allocUnsafe(HEADER + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
-  frame.writeDoubleLE(seq, 8);
-  frame.set(payload, HEADER);
-  frame.writeUInt32LE(crc32(frame.subarray(8)), 4);
-  return frame;
+/**
+ * The frame of a payload given in parts: its header, then the parts themselves. A payload is
+ * mostly the request's own bytes (hundreds of KB); they are checksummed and written where they are
+ * rather than copied into one frame buffer.
+ */
+function frameOf(seq: number, payload: readonly Uint8Array[]): { frame: Uint8Array[]; bytes: number } {
+  const header = Buffer.allocUnsafe(HEADER);
+  header.writeDoubleLE(seq, 8);
+  let length = 0;
+  let crc = crc32(header.subarray(8));
+  for (const part of payload) {
+    length += part.length;
+    crc = crc32(part, crc);
+  }
+  header.writeUInt32LE(length, 0);
+  header.writeUInt32LE(crc, 4);
+  return { frame: [header, ...payload], bytes: HEADER + length };
 }
 
 /** Size of the frame starting at `pos` when it is complete and its checksum holds, else -1. */
@@ -174,19 +186,20 @@ export class Journal {
    * Queues a record; the returned promise resolves once it is durable. Throws OverloadedError when
    * more than `maxQueueBytes` are waiting.
    */
-  append(payload: Uint8Array): { seq: number; durable: Promise<void> } {
+  append(payload: readonly Uint8Array[]): { seq: number; durable: Promise<void> } {
     if (this.closed) {
       throw new Error('journal is closed');
     }
-    if (this.queuedBytes + payload.length > this.opts.maxQueueBytes && this.queuedBytes > 0) {
+    const length = payload.reduce((n, p) => n + p.length, 0);
+    if (this.queuedBytes + length > this.opts.maxQueueBytes && this.queuedBytes > 0) {
       throw new OverloadedError(1);
     }
     const seq = this.nextSeq++;
-    const frame = frameOf(seq, payload);
+    const { frame, bytes } = frameOf(seq, payload);
     const durable = new Promise<void>((resolve, reject) => {
-      this.pending.push({ frame, seq, resolve, reject });
+      this.pending.push({ frame, bytes, seq, resolve, reject });
     });
-    this.pendingBytes += frame.length;
+    this.pendingBytes += bytes;
     this.flushing ??= new Promise<void>((r) => setImmediate(r)).then(() => this.flushLoop());
     return { seq, durable };
   }
@@ -196,12 +209,13 @@ export class Journal {
       while (this.pending.length > 0) {
         const group = this.pending;
         this.pending = [];
-        const bytes = group.reduce((n, p) => n + p.frame.length, 0);
+        const bytes = group.reduce((n, p) => n + p.bytes, 0);
         this.pendingBytes -= bytes;
         this.inflightBytes += bytes;
         try {
           const a = await this.activeFor(group[0].seq);
-          await a.fh.writev(group.map((p) => p.frame));
+          // libuv writes every buffer (it goes on after a short write, IOV_MAX at a time).
+          await a.fh.writev(group.flatMap((p) => p.frame));
           await a.fh.datasync();
           a.seg.bytes += bytes;
           a.seg.lastSeq = group[group.length - 1].seq;

@@ -83,7 +83,8 @@ interface Wire {
   sp: SpanTuple[];
 }
 
-export function encodeBatch(b: JournalBatch): Buffer {
+/** A batch as a journal record, in parts (a batch with its source: a short header, then the request's own bytes). */
+export function encodeBatch(b: JournalBatch): Uint8Array[] {
   if (b.source) {
     return encodeSourced(b, b.source);
   }
@@ -109,10 +110,10 @@ export function encodeBatch(b: JournalBatch): Buffer {
     sp[i] = [s.traceId, s.spanId, s.parentSpanId ?? 0, s.name, s.kind, s.startUs, s.endUs, s.statusCode, s.statusMessage ?? 0, s.attributes, s.events.length ? s.events : 0, s.links.length ? s.links : 0, r, c];
   }
   const w: Wire = { v: 1, at: b.at, tr: b.transport, rej: b.rejected, res, sc, sp };
-  return Buffer.from(JSON.stringify(w));
+  return [Buffer.from(JSON.stringify(w))];
 }
 
-function encodeSourced(b: JournalBatch, source: NonNullable<SpanBatch['source']>): Buffer {
+function encodeSourced(b: JournalBatch, source: NonNullable<SpanBatch['source']>): Uint8Array[] {
   const runs: RunRef[] = [];
   const seen = new Set<Resource>();
   for (const s of b.spans) {
@@ -122,13 +123,12 @@ function encodeSourced(b: JournalBatch, source: NonNullable<SpanBatch['source']>
     }
   }
   const h: SourcedHeader = { v: 2, at: b.at, tr: b.transport, rej: b.rejected, enc: source.encoding, runs };
-  const head = Buffer.from(JSON.stringify(h));
-  const out = Buffer.allocUnsafe(5 + head.length + source.bytes.length);
-  out[0] = 0;
-  out.writeUInt32LE(head.length, 1);
-  head.copy(out, 5);
-  out.set(source.bytes, 5 + head.length);
-  return out;
+  const json = JSON.stringify(h);
+  const head = Buffer.allocUnsafe(5 + Buffer.byteLength(json));
+  head[0] = 0;
+  head.writeUInt32LE(head.length - 5, 1);
+  head.write(json, 5);
+  return [head, source.bytes];
 }
 
 function decodeSourced(payload: Buffer): JournalBatch {
