@@ -112,16 +112,42 @@ export function spanObjectOf(span: Span): CodeObjectRef {
  * is absent from the batch or belongs to another service.
  */
 export function segmentStarts(spans: Span[]): boolean[] {
-  let byId: Map<string, Span> | undefined;
-  return spans.map((s) => {
+  const starts = new Array<boolean>(spans.length).fill(false);
+  // Entry spans with a parent id, by that id: their parent is looked for in one pass over the batch.
+  let waiting: Map<string, number[]> | undefined;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i];
     if (s.kind !== sc.SpanKind.SERVER && s.kind !== sc.SpanKind.CONSUMER) {
-      return false;
+      continue;
     }
-    if (!s.parentSpanId) {
-      return true;
+    starts[i] = true;
+    if (s.parentSpanId) {
+      waiting ??= new Map();
+      const list = waiting.get(s.parentSpanId);
+      if (list) {
+        list.push(i);
+      } else {
+        waiting.set(s.parentSpanId, [i]);
+      }
     }
-    byId ??= new Map(spans.map((x) => [x.spanId, x]));
-    const parent = byId.get(s.parentSpanId);
-    return !parent || parent.resource.serviceName !== s.resource.serviceName || parent.kind === sc.SpanKind.CLIENT || parent.kind === sc.SpanKind.PRODUCER;
-  });
+  }
+  if (waiting) {
+    // The last span with the parent's id is the parent (as in a map of the batch by id).
+    const parentOf = new Map<string, Span>();
+    for (const p of spans) {
+      if (waiting.has(p.spanId)) {
+        parentOf.set(p.spanId, p);
+      }
+    }
+    for (const [id, list] of waiting) {
+      const parent = parentOf.get(id);
+      if (parent === undefined || parent.kind === sc.SpanKind.CLIENT || parent.kind === sc.SpanKind.PRODUCER) {
+        continue;
+      }
+      for (const i of list) {
+        starts[i] = parent.resource.serviceName !== spans[i].resource.serviceName;
+      }
+    }
+  }
+  return starts;
 }
