@@ -63,8 +63,12 @@ export interface ObserverOptions {
   tracesPerSecond?: number;
 }
 
-/** Traces per second of each kind (root code object) a sampling observer sees at any fraction. */
-export const STRATUM_FLOOR = 8;
+/**
+ * Traces per second of each kind (root code object) a sampling observer sees at any fraction. Kept
+ * small: past the fraction these traces are over-represented in the sample (a share computed over
+ * the analysed traces leans towards the rare kinds by at most kinds × this per second).
+ */
+export const STRATUM_FLOOR = 2;
 
 class SampledObserver {
   /** Keep traces whose low 16 id bits are below this (65536 = all). */
