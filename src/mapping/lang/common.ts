@@ -136,6 +136,55 @@ export interface Anchor {
    * node: `(` or `,` before an arrow function make it an argument, never the value of a declaration.
    */
   notAfter?: string;
+  /**
+   * Node type → capture name, for types at which the query has one pattern only, `(type) @name` without predicate:
+   * a node of such a type (reached with depth 0) is its own match, made here without running the query there.
+   */
+  bare?: Readonly<Record<string, string>>;
+}
+
+type Bare = ReadonlyMap<string, { patternIndex: number; name: string }>;
+const BARE = new WeakMap<Query, WeakMap<Anchor, Bare>>();
+
+/**
+ * The patterns an anchor declares `bare`, by node type, as indexes of the query's patterns: the one pattern whose
+ * only capture is the declared name (none when the query has no such single pattern: the query runs as usual).
+ */
+function bareOf(query: Query, a: Anchor): Bare {
+  let perAnchor = BARE.get(query);
+  if (!perAnchor) {
+    perAnchor = new WeakMap();
+    BARE.set(query, perAnchor);
+  }
+  let bare = perAnchor.get(a);
+  if (!bare) {
+    const out = new Map<string, { patternIndex: number; name: string }>();
+    for (const [type, name] of Object.entries(a.bare ?? {})) {
+      const ci = query.captureNames.indexOf(name);
+      const only = query.captureQuantifiers
+        .map((q, patternIndex) => ({ q, patternIndex }))
+        .filter(({ q, patternIndex }) => q.every((n, i) => (i === ci) === !!n) && !query.predicates[patternIndex].length);
+      if (ci >= 0 && only.length === 1) {
+        out.set(type, { patternIndex: only[0].patternIndex, name });
+      }
+    }
+    bare = out;
+    perAnchor.set(a, bare);
+  }
+  return bare;
+}
+
+/** The match of a `bare` pattern at its node: what `query.matches(node, { maxStartDepth: 0 })` returns. */
+function bareMatch(query: Query, node: Node, b: { patternIndex: number; name: string }): QueryMatch {
+  const p = b.patternIndex;
+  return {
+    pattern: p,
+    patternIndex: p,
+    captures: [{ patternIndex: p, name: b.name, node }],
+    setProperties: query.setProperties[p],
+    assertedProperties: query.assertedProperties[p],
+    refutedProperties: query.refutedProperties[p],
+  };
 }
 
 /**
@@ -151,6 +200,7 @@ export function anchoredMatches(root: Node, query: Query, text: string, anchors:
     const record = anchors.slice(i).some((b) => b.skipCaptured);
     const re = a.pattern;
     const depth = a.depth ?? 0;
+    const bare = depth === 0 ? bareOf(query, a) : undefined;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const r = a.range?.(m, text);
@@ -163,21 +213,26 @@ export function anchoredMatches(root: Node, query: Query, text: string, anchors:
       // inside the range but around the group: never for the anchors given ranges). Otherwise climb as usual.
       const wideEnd = r ? r[2] : (m.indices?.[2]?.[1] ?? -1);
       let node: Node | null = wideEnd >= 0 ? root.namedDescendantForIndex(s, wideEnd) : null;
-      const found = !!node && a.types.includes(node.type);
+      // Read once per node: a node's type is a call into tree-sitter, not a stored field.
+      let type = node ? node.type : '';
+      const found = !!node && a.types.includes(type);
       if (!found && node && a.wideOnly) {
         node = null;
       } else if (!found) {
         node = root.namedDescendantForIndex(s, e);
-        if (node && a.notAfter && isAfter(text, node.startIndex, a.notAfter) && !a.types.includes(node.type)) {
+        type = node ? node.type : '';
+        if (node && a.notAfter && isAfter(text, node.startIndex, a.notAfter) && !a.types.includes(type)) {
           node = null;
         }
-        for (let up = a.up ?? 0; node && !a.types.includes(node.type); up--) {
+        for (let up = a.up ?? 0; node && !a.types.includes(type); up--) {
           node = up > 0 ? node.parent : null;
+          type = node ? node.type : '';
         }
       }
       const seen = node ? queried.get(node.id) : undefined;
       if (node && (!seen || seen.depth < depth)) {
-        const matches = query.matches(node, { maxStartDepth: depth });
+        const b = bare?.get(type);
+        const matches = b ? [bareMatch(query, node, b)] : query.matches(node, { maxStartDepth: depth });
         if (record) {
           for (const qm of matches) {
             for (const c of qm.captures) {

@@ -335,7 +335,7 @@ const BLANKS = /\s*/y;
  * computed from the match (`range`) rather than with the `d` flag: no index arrays per match.
  */
 const ANCHORS: Anchor[] = [
-  { pattern: /\b(?:class|def)\b/g, types: ['class_definition', 'function_definition'] },
+  { pattern: /\b(?:class|def)\b/g, types: ['class_definition', 'function_definition'], bare: { class_definition: 'cls', function_definition: 'fn' } },
   // The range through the first character of the next line is the decorated definition (a one-line decorator).
   {
     pattern: /^[ \t]*@(?=[^\n]*\n\s*\S)/gm,
