@@ -367,7 +367,7 @@ const ANCHORS: Anchor[] = [
     pattern: /\bexport\b(?:(?<!(?:^|[;{}])\s*export)|(?!\s+(?:async\s+function|function|class|abstract\s+class|const|let|var|interface|enum|namespace)\b))/g,
     types: ['export_statement'],
   },
-  { pattern: /\bimport\b/g, types: ['import_statement'] },
+  { pattern: /\bimport\b/g, types: ['import_statement'], bare: { import_statement: 'import' } },
   {
     pattern: /\.\s*(startActiveSpan|startSpan|get|post|put|delete|patch|all|options|head|use|setGlobalPrefix)\s*(?:<[^>\n]*>\s*)?(\()/dg,
     types: ['call_expression'],

@@ -355,7 +355,7 @@ const ANCHORS: Anchor[] = [
     range: (m) => [m.index, m.index + m[1].length, m.index + m[0].length],
   },
   { pattern: /(FastAPI|APIRouter|Flask|Blueprint|get_tracer)\s*\(/g, types: ['assignment'], up: 3, range: (m) => [m.index, m.index + m[1].length, -1] },
-  { pattern: /\b(?:import|from)\b/g, types: ['import_statement', 'import_from_statement'] },
+  { pattern: /\b(?:import|from)\b/g, types: ['import_statement', 'import_from_statement'], bare: { import_statement: 'import', import_from_statement: 'import.from' } },
 ];
 
 export const pythonSpec: LanguageSpec = { language: 'python', grammar: 'tree-sitter-python.wasm', query: QUERY, anchors: ANCHORS, nestedNames: true, extract };
