@@ -87,9 +87,9 @@ class SampledObserver {
 
   /**
    * Whether the observer takes this trace (counted as offered, and as observed when it does);
-   * `stratum`: the code object of its root span (-1 when unknown).
+   * its kind (the code object of its root span) is looked up only while the floor applies.
    */
-  takes(traceId: string, stratum: number, now: number): boolean {
+  takes(t: TraceBuffer, now: number): boolean {
     const sec = Math.floor(now / 1000);
     if (sec !== this.second) {
       // The fraction (a power of two) that would have kept the last second under the limit.
@@ -103,6 +103,7 @@ class SampledObserver {
     }
     this.offered++;
     if (this.threshold < 65536 && this.observed < this.limit) {
+      const stratum = rootOf(t).codeObjects[0] ?? -1;
       const seen = this.perStratum.get(stratum) ?? 0;
       this.perStratum.set(stratum, seen + 1);
       if (seen < STRATUM_FLOOR) {
@@ -115,7 +116,7 @@ class SampledObserver {
       this.threshold >>= 1;
       this.observed = Math.floor(this.observed / 2);
     }
-    if (this.threshold < 65536 && lowBits(traceId) >= this.threshold) {
+    if (this.threshold < 65536 && lowBits(t.traceId) >= this.threshold) {
       return false;
     }
     this.observed++;
@@ -132,8 +133,8 @@ function rootOf(t: TraceBuffer): BufferedSpan {
   return t.items.find((i) => !i.span.parentSpanId) ?? t.items.find((i) => i.startsSegment) ?? t.items[0];
 }
 
-function assembledOf(t: TraceBuffer, root: BufferedSpan): AssembledTrace {
-  return { traceId: t.traceId, spans: t.items.map((i) => i.span), runId: root.run };
+function assembledOf(t: TraceBuffer): AssembledTrace {
+  return { traceId: t.traceId, spans: t.items.map((i) => i.span), runId: rootOf(t).run };
 }
 
 function lowBits(traceId: string): number {
@@ -357,12 +358,10 @@ export class TraceAssembler {
     }
     // Built only when a (sampling) observer takes the trace.
     let assembled: AssembledTrace | undefined;
-    const root = this.observers.length > 0 ? rootOf(t) : undefined;
-    const stratum = root?.codeObjects[0] ?? -1;
     for (const o of this.observers) {
       try {
-        if (o.takes(t.traceId, stratum, now)) {
-          assembled ??= assembledOf(t, root!);
+        if (o.takes(t, now)) {
+          assembled ??= assembledOf(t);
           o.observer.observeTrace(assembled);
         }
       } catch (e) {
