@@ -55,18 +55,16 @@ interface Pending {
  * mostly the request's own bytes (hundreds of KB); they are checksummed and written where they are
  * rather than copied into one frame buffer.
  */
-function frameOf(seq: number, payload: readonly Uint8Array[]): { frame: Uint8Array[]; bytes: number } {
+function frameOf(seq: number, payload: readonly Uint8Array[], length: number): Uint8Array[] {
   const header = Buffer.allocUnsafe(HEADER);
+  header.writeUInt32LE(length, 0);
   header.writeDoubleLE(seq, 8);
-  let length = 0;
   let crc = crc32(header.subarray(8));
   for (const part of payload) {
-    length += part.length;
     crc = crc32(part, crc);
   }
-  header.writeUInt32LE(length, 0);
   header.writeUInt32LE(crc, 4);
-  return { frame: [header, ...payload], bytes: HEADER + length };
+  return [header, ...payload];
 }
 
 /** Size of the frame starting at `pos` when it is complete and its checksum holds, else -1. */
@@ -195,7 +193,8 @@ export class Journal {
       throw new OverloadedError(1);
     }
     const seq = this.nextSeq++;
-    const { frame, bytes } = frameOf(seq, payload);
+    const frame = frameOf(seq, payload, length);
+    const bytes = HEADER + length;
     const durable = new Promise<void>((resolve, reject) => {
       this.pending.push({ frame, bytes, seq, resolve, reject });
     });
