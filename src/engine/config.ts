@@ -55,10 +55,13 @@ export interface EngineConfig {
    */
   insightTracesPerSecond: number;
   /**
-   * With `--expose-gc`: one full GC once ingest has been quiet this long (V8 alone keeps the heap it
-   * grew under load; this gives it back to the developer's machine). 0 turns it off.
+   * With `--expose-gc`: one memory-reducing full GC once ingest has been quiet this long (V8 alone
+   * keeps the heap it grew under load; this gives it back to the developer's machine; store/idleGc.ts).
+   * 0 turns it off.
    */
   idleGcAfterMs: number;
+  /** …and only if the V8 heap plus the buffers outside it grew by this much since the last one. */
+  idleGcMinGrowthMB: number;
   /** Exemplar traces kept per code object and role (slowest, errors, random). */
   exemplarsPerRole: number;
   /** Other sections of the config file, by name (e.g. `insights`). */
@@ -90,7 +93,8 @@ export function defaultConfig(): EngineConfig {
     maxBufferedSpans: 20_000,
     maxSpansPerTrace: 5000,
     insightTracesPerSecond: 250,
-    idleGcAfterMs: 10_000,
+    idleGcAfterMs: 1000,
+    idleGcMinGrowthMB: 16,
     exemplarsPerRole: 3,
     sections: {},
   };
@@ -114,6 +118,7 @@ const NUMBER_FIELDS = [
   'maxSpansPerTrace',
   'insightTracesPerSecond',
   'idleGcAfterMs',
+  'idleGcMinGrowthMB',
   'exemplarsPerRole',
 ] as const;
 

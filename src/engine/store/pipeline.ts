@@ -17,6 +17,7 @@ import type { IngestOrigin, IngestResult, Resource, Span, SpanBatch, SpanSink, T
 import { OverloadedError } from '../model';
 import { LazySpan } from '../otlp/lazySpan';
 import { CodeObjectLists } from './codeObjectLists';
+import { IdleGc } from './idleGc';
 import { Journal } from './journal';
 import type { JournalBatch } from './journalCodec';
 import { decodeBatch, encodeBatch, validSpan } from './journalCodec';
@@ -39,8 +40,7 @@ export class IngestPipeline implements SpanSink {
   private closing = false;
   private dirty = false;
   private sweeping = false;
-  /** `lastIngestAt` of the ingest the last idle GC followed. */
-  private gcAfterIngestAt = 0;
+  private readonly idleGc: IdleGc;
   /** Longest synchronous apply of one batch (ms), for the event-loop budget. */
   maxApplyMs = 0;
   /** How late the event loop ran timers since start (ingest, sweeps, checkpoints and queries alike). */
@@ -52,6 +52,7 @@ export class IngestPipeline implements SpanSink {
   ) {
     this.store = new SpanStore({ ...config, backend: config.storeBackend, log: log.child('store') });
     this.journal = new Journal(config.storage, { segmentBytes: 16 * 1024 * 1024, segmentMaxAgeMs: 30_000, maxQueueBytes: config.maxQueueBytes }, log.child('journal'));
+    this.idleGc = new IdleGc(config.idleGcAfterMs, config.idleGcMinGrowthMB * 2 ** 20, log.child('memory'));
     this.assembler = new TraceAssembler(
       config,
       (t) => {
@@ -116,8 +117,8 @@ export class IngestPipeline implements SpanSink {
     every(Math.max(50, Math.min(500, this.config.traceIdleMs / 2)), () => this.sweep());
     every(this.config.checkpointIntervalMs, () => this.checkpoint());
     every(60_000, () => this.maintain());
-    if (typeof (globalThis as { gc?: unknown }).gc === 'function' && this.config.idleGcAfterMs > 0) {
-      every(Math.max(100, Math.min(5000, this.config.idleGcAfterMs / 2)), () => this.idleGc(Date.now()));
+    if (this.idleGc.enabled) {
+      every(this.idleGc.tickMs, () => this.idleGc.tick(this.store.counters.lastIngestAt, Date.now()));
     }
     this.loopDelay.enable();
   }
@@ -146,23 +147,6 @@ export class IngestPipeline implements SpanSink {
     } else {
       step();
     }
-  }
-
-  /**
-   * One full GC once ingest has been quiet for `idleGcAfterMs` since the last batch (and not again
-   * until new spans came): the heap V8 grew under load goes back to the machine.
-   */
-  private idleGc(now: number): void {
-    const last = this.store.counters.lastIngestAt;
-    if (last <= this.gcAfterIngestAt || now - last < this.config.idleGcAfterMs) {
-      return;
-    }
-    this.gcAfterIngestAt = last;
-    const before = process.memoryUsage();
-    (globalThis as unknown as { gc: () => void }).gc();
-    const after = process.memoryUsage();
-    const mb = (n: number): string => (n / 2 ** 20).toFixed(0);
-    this.log.info(`ingest quiet: full GC, heap used ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB, RSS ${mb(before.rss)} → ${mb(after.rss)} MB`);
   }
 
   /** Files every span of the coming `ingest` calls with `origin.runId === run.id` under this run. */
