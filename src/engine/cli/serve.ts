@@ -1,6 +1,7 @@
 /** `spanlens-engine serve`: run the engine until SIGTERM/SIGINT. */
+import { join } from 'node:path';
 import { ENGINE_NAME } from '../../shared/constants';
-import { createLogger } from '../logger';
+import { createLogger, pipeOrFileSink } from '../logger';
 import { engineParts } from '../parts';
 import { startEngine } from '../server';
 import { COMMON_HELP, configFrom, parse, port } from './args';
@@ -37,7 +38,7 @@ export const serveCommand: Command = {
       apiPort: port(p.values['api-port'], '--api-port'),
       storeBackend: p.values['store-backend'],
     });
-    const log = createLogger('engine');
+    const log = createLogger('engine', pipeOrFileSink(join(config.storage, 'engine.log')));
     const outcome = await startEngine(config, engineParts, log);
     if (outcome.kind === 'failed') {
       io.err(`${ENGINE_NAME}: ${outcome.message}`);
