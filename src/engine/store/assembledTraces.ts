@@ -232,11 +232,13 @@ export function onTraceAssembled(t: TraceBuffer, registry: Registry, aggs: Aggre
     }
     const durationMs = Math.max(0, (s.endUs - s.startUs) / 1000);
     const error = s.statusCode === StatusCode.ERROR;
-    for (const co of it.codeObjects) {
+    const cos = it.codeObjects;
+    const startMs = s.startUs / 1000;
+    for (let c = 0; c < cos.length; c++) {
       if (run) {
-        aggs.addSelf(co, run.no, s.startUs / 1000, self);
+        aggs.addSelf(cos[c], run.no, startMs, self);
       }
-      noteBest(co, durationMs, error, s.startUs / 1000);
+      noteBest(cos[c], durationMs, error, startMs);
     }
   }
   let keep = exemplars.isKept(t.traceId);

@@ -21,7 +21,11 @@ interface Sets {
   slowest: Exemplar[];
   error: Exemplar[];
   random: Exemplar[];
+  /** Calls offered (and loaded). */
   seen: number;
+  /** The random role's next replacement: at this `seen` (0 until its reservoir is full), and its `w`. */
+  nextAt: number;
+  w: number;
   dirty: boolean;
 }
 
@@ -53,6 +57,9 @@ export class ExemplarSampler {
     }
     for (const s of this.sets.values()) {
       s.slowest.sort((a, b) => b.durationMs - a.durationMs);
+      if (this.perRole > 0 && s.random.length >= this.perRole) {
+        this.skipAhead(s, this.perRole);
+      }
       s.dirty = false;
     }
   }
@@ -60,7 +67,7 @@ export class ExemplarSampler {
   private setOf(co: number): Sets {
     let s = this.sets.get(co);
     if (!s) {
-      s = { slowest: [], error: [], random: [], seen: 0, dirty: false };
+      s = { slowest: [], error: [], random: [], seen: 0, nextAt: 0, w: 0, dirty: false };
       this.sets.set(co, s);
     }
     return s;
@@ -71,8 +78,10 @@ export class ExemplarSampler {
   }
 
   /**
-   * Offers one call of a code object from an assembled trace. Returns true when the trace is kept
-   * (by this or an earlier offer), so the caller hands its spans to `keepTrace`.
+   * Offers one call of a code object from an assembled trace. Returns true when this offer kept the
+   * trace in some role (the caller, knowing whether it was kept before, hands its spans to
+   * `keepTrace`). Runs for every code object of every assembled trace, so the usual call, kept by no
+   * role, costs a few comparisons: the lists are searched only when a role would take it.
    */
   offer(co: number, traceId: string, durationMs: number, error: boolean, t: number): boolean {
     // Created only when some role keeps the call.
@@ -81,11 +90,15 @@ export class ExemplarSampler {
     const n = this.perRole;
     let kept = false;
     // Slowest: a sorted top-n.
-    if (!holds(s.slowest, traceId) && (s.slowest.length < n || durationMs > s.slowest[s.slowest.length - 1].durationMs)) {
-      s.slowest.push((e ??= { traceId, durationMs, error, t }));
-      s.slowest.sort((a, b) => b.durationMs - a.durationMs);
-      if (s.slowest.length > n) {
-        this.release(s.slowest.pop()!.traceId);
+    const slowest = s.slowest;
+    if ((slowest.length < n || durationMs > slowest[slowest.length - 1].durationMs) && !holds(slowest, traceId)) {
+      let i = slowest.length;
+      while (i > 0 && slowest[i - 1].durationMs < durationMs) {
+        i--;
+      }
+      slowest.splice(i, 0, (e ??= { traceId, durationMs, error, t }));
+      if (slowest.length > n) {
+        this.release(slowest.pop()!.traceId);
       }
       this.retain(traceId);
       kept = true;
@@ -99,27 +112,45 @@ export class ExemplarSampler {
       this.retain(traceId);
       kept = true;
     }
-    // Random: reservoir sampling over every call seen.
+    // Random: a uniform sample of every call seen (reservoir sampling, Li's algorithm L: the number
+    // of calls to skip before the next replacement is drawn at once, so most calls draw nothing).
     s.seen++;
-    if (!holds(s.random, traceId)) {
-      if (s.random.length < n) {
+    if (s.random.length < n) {
+      if (!holds(s.random, traceId)) {
         s.random.push(e ?? { traceId, durationMs, error, t });
         this.retain(traceId);
         kept = true;
-      } else {
-        const j = Math.floor(this.random() * s.seen);
-        if (j < n) {
-          this.release(s.random[j].traceId);
-          s.random[j] = e ?? { traceId, durationMs, error, t };
-          this.retain(traceId);
-          kept = true;
+        if (s.random.length === n) {
+          this.skipAhead(s, n);
         }
       }
+    } else if (n > 0 && s.seen >= s.nextAt) {
+      if (s.nextAt > 0 && !holds(s.random, traceId)) {
+        const j = Math.floor(this.random() * n);
+        this.release(s.random[j].traceId);
+        s.random[j] = e ?? { traceId, durationMs, error, t };
+        this.retain(traceId);
+        kept = true;
+      }
+      this.skipAhead(s, n);
     }
     if (kept) {
       s.dirty = true;
     }
-    return kept || this.isKept(traceId);
+    return kept;
+  }
+
+  /**
+   * Draws the call at which the full reservoir `s.random` takes its next one (algorithm L; `nextAt`
+   * 0: the reservoir has just filled up).
+   */
+  private skipAhead(s: Sets, n: number): void {
+    // 1 - random() is in (0, 1]: no log(0).
+    const draw = (): number => Math.log(1 - this.random());
+    s.w = (s.nextAt > 0 ? s.w : 1) * Math.exp(draw() / n);
+    const skip = Math.floor(draw() / Math.log1p(-s.w));
+    // A NaN or infinite skip (w at 0 or 1 after a draw of exactly 0 or 1) clamps to its limit.
+    s.nextAt = s.seen + 1 + (skip >= 0 ? Math.min(skip, 2 ** 52) : 0);
   }
 
   /** Keeps a trace: `spans` gives its spans when it is read or written. */
