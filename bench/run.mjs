@@ -111,7 +111,7 @@ for (const m of mem ? [mem.nodeSqlite, mem.wasm].filter(Boolean) : []) {
   const how = m.backend === 'node:sqlite' ? 'node:sqlite, Node 22' : `${m.backend}, Node ${m.node.replace(/^v/, '')}`;
   row(`engine RSS after ${k(m.spans)} spans (${how})`, mb(m.endRss), `idle engine ${mb(m.idleRss)}`, '≤ 300 MB', m.endRss <= 300 * 2 ** 20);
   if (m.rssLater?.['30s'] !== undefined) {
-    row('  … RSS 30 s after the stream (V8 gave unused heap back)', mb(m.rssLater['30s']), `idle engine ${mb(m.idleRss)}`, '–', undefined);
+    row('  … RSS 30 s after the stream', mb(m.rssLater['30s']), `idle engine ${mb(m.idleRss)}`, '–', undefined);
   }
   if (m.endHeapTotal !== undefined) {
     row('  … of which V8 heap in use / reserved, outside the heap', `${mb(m.endHeapUsed)} / ${mb(m.endHeapTotal)}, ${mb(m.endExternal)}`, '–', '–', undefined);

@@ -74,7 +74,7 @@ describe('exemplar sampler: slowest, latest errors, uniform random sample', () =
     for (let i = 0; i < 100_000; i++) {
       x.offer(1, `r${i}`, 1, false, i);
     }
-    // Algorithm R draws once per call (100,000); L about 3 per replacement, ~3 × ln(100,000 / 3) ≈ 31 of them.
+    // Algorithm R draws once per call (100,000); L 3 per replacement, of which there are ~3 × ln(100,000 / 3) ≈ 31.
     assert.ok(draws < 500, `${draws} draws`);
     assert.equal(x.exemplars(1).random.length, 3);
   });
