@@ -19,9 +19,14 @@ export const STATE_FILE_NAME = 'engine.json';
  * `--expose-gc` lets it give memory back once ingest has been quiet (see the pipeline's idle GC);
  * `--max-semi-space-size=8` caps V8's young generation at 8 MB per semi-space: Node 22 lets it grow far
  * larger, which under sustained ingest kept ~80 MB more resident (3M spans: 437–461 → 364–365 MB) for no
- * measurable throughput (docs/performance.md). `npm start` (scripts/start.mjs) reads this line.
+ * measurable throughput (docs/performance.md); `--liftoff-only` compiles the WebAssembly SQLite (the store
+ * where the runtime has no `node:sqlite`, as in VS Code's Electron) with V8's baseline compiler only: its
+ * optimizing tier-up kept ~40 MB of compiler memory in a worker thread's heap for good (engine idle
+ * 121 → 71 MB on that store, start ~255 → ~205 ms on Node 20) while ingest, queries and checkpoints ran no
+ * slower (SQLite is a few % of the engine's work). The module is plain WebAssembly 1.0 that the baseline
+ * compiler takes whole on every platform VS Code runs on. `npm start` (scripts/start.mjs) reads this line.
  */
-export const ENGINE_RUNTIME_FLAGS: readonly string[] = ['--expose-gc', '--max-semi-space-size=8'];
+export const ENGINE_RUNTIME_FLAGS: readonly string[] = ['--expose-gc', '--max-semi-space-size=8', '--liftoff-only'];
 export const API_PREFIX = '/api/v1';
 
 /** Languages that get CodeLens and hovers; each is also an `onLanguage:` activation event. */
