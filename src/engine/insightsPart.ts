@@ -20,6 +20,7 @@ import { EvaluationLoop, SLICE_MS } from './insightsLoop';
 import type { Logger } from './logger';
 import type { AggregateReader, AssembledTrace, TraceObserver } from './model';
 import type { CheckpointParticipant } from './store/spanStore';
+import { pushTo } from '../shared/collections';
 
 export interface InsightsPart {
   engine: InsightEngine;
@@ -38,12 +39,7 @@ class InsightIndex {
   constructor(readonly all: readonly Insight[]) {
     all.forEach((i, n) => {
       for (const k of insightCodeObjects(i)) {
-        const list = this.byKey.get(k);
-        if (list) {
-          list.push(n);
-        } else {
-          this.byKey.set(k, [n]);
-        }
+        pushTo(this.byKey, k, n);
       }
     });
   }

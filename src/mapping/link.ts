@@ -6,6 +6,7 @@
 import { endpointKey, functionKey, spanKey } from '../shared/keys';
 import { canonicalRoute, joinRoute } from './routes';
 import type { DocumentMap, FunctionInfo, ImportBinding, KeyPattern, RouteInfo, RouterDecl, SpanLiteral } from './types';
+import { pushTo } from '../shared/collections';
 
 interface Edge {
   parent: string;
@@ -178,12 +179,7 @@ class Workspace {
     if (!m) {
       m = new Map();
       for (const f of doc.functions) {
-        const list = m.get(f.name);
-        if (list) {
-          list.push(f);
-        } else {
-          m.set(f.name, [f]);
-        }
+        pushTo(m, f.name, f);
       }
       this.byName.set(doc, m);
     }

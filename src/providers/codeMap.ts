@@ -6,6 +6,7 @@
  * Pure: no `vscode`, so it is unit-tested and benchmarked in plain Node.
  */
 import type { CodeObject } from '../shared/api';
+import { pushTo } from '../shared/collections';
 
 export interface MappedRoute {
   method: string;
@@ -101,32 +102,16 @@ export function matchCodeObjects(map: DocumentMap, codeObjects: readonly CodeObj
   const byName = new Map<string, number[]>();
   const bySpan = new Map<string, number[]>();
   const byRoute = new Map<string, number[]>();
-  const push = (m: Map<string, number[]>, k: string, i: number) => {
-    const list = m.get(k);
-    if (list) {
-      list.push(i);
-    } else {
-      m.set(k, [i]);
-    }
-  };
   map.functions.forEach((fn, i) => {
-    push(byName, fn.name, i);
+    pushTo(byName, fn.name, i);
     for (const s of fn.spanNames) {
-      push(bySpan, s, i);
+      pushTo(bySpan, s, i);
     }
     for (const r of fn.routes) {
-      push(byRoute, `${r.method.toUpperCase()} ${normalizeRoute(r.path)}`, i);
+      pushTo(byRoute, `${r.method.toUpperCase()} ${normalizeRoute(r.path)}`, i);
     }
   });
   const out = new Map<number, CodeObject[]>();
-  const add = (i: number, co: CodeObject) => {
-    const list = out.get(i);
-    if (list) {
-      list.push(co);
-    } else {
-      out.set(i, [co]);
-    }
-  };
   for (const co of codeObjects) {
     const code = co.code;
     let targets: number[] | undefined;
@@ -151,7 +136,7 @@ export function matchCodeObjects(map: DocumentMap, codeObjects: readonly CodeObj
     }
     // Ambiguous evidence (the same span name in two functions) is not guessed.
     if (targets && targets.length === 1) {
-      add(targets[0], co);
+      pushTo(out, targets[0], co);
     }
   }
   return out;

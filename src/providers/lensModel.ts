@@ -8,6 +8,7 @@ import { severityRank } from '../shared/api';
 import { renderTemplate } from '../shared/format';
 import type { DocumentMap, MappedFunction } from './codeMap';
 import { isInstrumented, matchCodeObjects } from './codeMap';
+import { pushTo } from '../shared/collections';
 
 /** Insight types that describe rather than warn: they feed the figures lens, not a lens of their own. */
 const DESCRIPTIVE = new Set(['duration', 'usage', 'callers', 'breakdown']);
@@ -76,12 +77,7 @@ export function functionData(map: DocumentMap, codeObjects: readonly CodeObject[
   const insightsByObject = new Map<string, Insight[]>();
   for (const ins of insights) {
     for (const key of attributionKeys(ins)) {
-      const list = insightsByObject.get(key);
-      if (list) {
-        list.push(ins);
-      } else {
-        insightsByObject.set(key, [ins]);
-      }
+      pushTo(insightsByObject, key, ins);
     }
   }
   return map.functions.map((fn, i) => {

@@ -11,6 +11,7 @@ import { consumerKey, endpointKey, functionKey, normalizePath, normalizeSpanName
 import * as sc from '../../shared/semconv';
 import type { Span } from '../model';
 import { spanAttribute } from '../otlp/lazySpan';
+import { pushTo } from '../../shared/collections';
 
 export interface CodeObjectRef {
   key: string;
@@ -123,12 +124,7 @@ export function segmentStarts(spans: Span[]): boolean[] {
     starts[i] = true;
     if (s.parentSpanId) {
       waiting ??= new Map();
-      const list = waiting.get(s.parentSpanId);
-      if (list) {
-        list.push(i);
-      } else {
-        waiting.set(s.parentSpanId, [i]);
-      }
+      pushTo(waiting, s.parentSpanId, i);
     }
   }
   if (waiting) {

@@ -9,18 +9,10 @@ import { pickSamples } from './draft';
 import { runToEnd } from './slices';
 import type { CodeObject, CodeObjectStats } from '../../shared/api';
 import type { Execution, ExceptionFact, ProducerFact, SegmentFacts, StatementFact, TraceFacts } from './traceFacts';
+import { pushTo } from '../../shared/collections';
 
 /** Traces grouped between two yields of a sliced evaluation. */
 const CHUNK = 100;
-
-function add<T>(m: Map<string, T[]>, k: string, it: T): void {
-  const list = m.get(k);
-  if (list) {
-    list.push(it);
-  } else {
-    m.set(k, [it]);
-  }
-}
 
 /** The groupings every evaluation builds once and the analyzers share. */
 interface Built {
@@ -100,10 +92,10 @@ export class AnalysisContext {
       for (const it of items(this.facts[i])) {
         const ks = keys(it);
         if (typeof ks === 'string') {
-          add(m, ks, it);
+          pushTo(m, ks, it);
         } else {
           for (const k of ks) {
-            add(m, k, it);
+            pushTo(m, k, it);
           }
         }
       }

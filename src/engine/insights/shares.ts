@@ -78,7 +78,6 @@ export function* bottleneck(ctx: AnalysisContext): AnalyzerRun {
   return out;
 }
 
-
 export function* breakdown(ctx: AnalysisContext): AnalyzerRun {
   const out: InsightDraft[] = [];
   for (const [endpoint, segs] of [...ctx.segmentsByEndpoint].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {

@@ -27,6 +27,7 @@ import {
   spanCodeObject,
 } from './spanFacts';
 import { ATTR_DB_NAME, ATTR_DB_NAMESPACE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_STATUS_CODE } from '../../shared/semconv';
+import { pushTo } from '../../shared/collections';
 
 /** Spans of one trace beyond this are ignored (a runaway trace must not blow memory). */
 export const MAX_SPANS_PER_TRACE = 5000;
@@ -120,12 +121,7 @@ export function extractTraceFacts(trace: AssembledTrace): TraceFacts {
   for (const n of nodes) {
     const r = segRootOf(n);
     if (r && r !== n) {
-      const list = membersOf.get(r);
-      if (list) {
-        list.push(n);
-      } else {
-        membersOf.set(r, [n]);
-      }
+      pushTo(membersOf, r, n);
     }
   }
   const segIndex = new Map<Node, number>();

@@ -3,6 +3,7 @@
  * trace's duration. Pure (unit-tested); render.ts turns it into rows.
  */
 import type { TraceSpanDto } from '../../shared/api';
+import { pushTo } from '../../shared/collections';
 
 export interface WaterfallRow {
   span: TraceSpanDto;
@@ -35,12 +36,7 @@ export function waterfallLayout(spans: readonly TraceSpanDto[]): WaterfallLayout
   for (const s of spans) {
     // A span whose parent never arrived is shown as a root rather than dropped.
     if (s.parentSpanId && ids.has(s.parentSpanId) && s.parentSpanId !== s.spanId) {
-      const list = children.get(s.parentSpanId);
-      if (list) {
-        list.push(s);
-      } else {
-        children.set(s.parentSpanId, [s]);
-      }
+      pushTo(children, s.parentSpanId, s);
     } else {
       roots.push(s);
     }

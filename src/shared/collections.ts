@@ -1,0 +1,11 @@
+/** Small collection helpers the three runtimes share. */
+
+/** Appends `value` to the list of `key` in `map`, starting the list on first use. */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
+}
