@@ -6,8 +6,9 @@
  * unusual input: a wrong type, a duplicate field, an escape in an id…) throws `UNSUPPORTED` and the
  * general path decides, with its error messages.
  */
-import type { Resource, Scope, Span, SpanBatch, SpanEvent, SpanLink } from '../model';
-import { keyValues, optEnum, optNanosAsMicros } from './jsonFastValues';
+import type { Resource, Scope, Span, SpanBatch } from '../model';
+import { LazyJsonSpan, SPAN, SPAN_ATTRIBUTES, SPAN_EVENTS, SPAN_LINKS, isValidId, readEvents, readLinks, spanIds, traceIds } from './jsonDetails';
+import { keyValues, optEnum, optNanosAsMicros, scanKeyValues } from './jsonFastValues';
 import { END, KeySet } from './jsonKeys';
 import { JsonReader } from './jsonReader';
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from './jsonValues';
@@ -18,14 +19,10 @@ import {
   finishResource,
   newResource,
   newScope,
-  newSpan,
   toSpanKind,
   toStatusCode,
 } from './spanBuilder';
-import { HexTextCache, ID_NOT_HEX, ID_ZERO } from './strings';
-
-const traceIds = new HexTextCache(32);
-const spanIds = new HexTextCache(16);
+import { ID_ZERO } from './strings';
 
 // The fields each object is read for: `nextField` answers with the index in the list.
 const REQUEST = new KeySet(['resourceSpans']);
@@ -33,9 +30,6 @@ const RESOURCE_SPANS = new KeySet(['scopeSpans', 'resource']);
 const RESOURCE = new KeySet(['attributes']);
 const SCOPE_SPANS = new KeySet(['spans', 'scope']);
 const SCOPE = new KeySet(['name', 'version']);
-const SPAN = new KeySet(['traceId', 'spanId', 'parentSpanId', 'name', 'kind', 'startTimeUnixNano', 'endTimeUnixNano', 'attributes', 'events', 'links', 'status']);
-const EVENT = new KeySet(['timeUnixNano', 'name', 'attributes']);
-const LINK = new KeySet(['traceId', 'spanId', 'attributes']);
 const STATUS = new KeySet(['code', 'message']);
 
 /** Decodes request bytes as steps (see slices.ts); throws `UNSUPPORTED` where the general path must decide. */
@@ -108,10 +102,14 @@ function readScope(r: JsonReader, scope: Scope): void {
 }
 
 function readSpan(r: JsonReader, resource: Resource, scope: Scope, tally: RejectTally): Span | undefined {
-  const span = newSpan(resource, scope);
+  r.peek();
+  const span = new LazyJsonSpan(resource, scope, r.buf, r.pos);
   let traceId = '';
   let spanId = '';
   let parent = '';
+  // Set together at the end (the span keeps start and duration): the fields come in any order.
+  let startUs = 0;
+  let endUs = 0;
   r.objectStart();
   for (let field = r.nextField(SPAN); field !== END; field = r.nextField(SPAN)) {
     switch (field) {
@@ -131,73 +129,28 @@ function readSpan(r: JsonReader, resource: Resource, scope: Scope, tally: Reject
         span.kind = toSpanKind(optEnum(r, SPAN_KIND_NAMES));
         break;
       case 5:
-        span.startUs = optNanosAsMicros(r);
+        startUs = optNanosAsMicros(r);
         break;
       case 6:
-        span.endUs = optNanosAsMicros(r);
+        endUs = optNanosAsMicros(r);
         break;
-      case 7:
-        keyValues(r, span.attributes, 0);
+      case SPAN_ATTRIBUTES:
+        span.eager = scanKeyValues(r, span.eager ?? undefined, true);
         break;
-      case 8:
-        r.arrayStart();
-        while (r.nextItem()) {
-          span.events.push(readEvent(r));
-        }
+      case SPAN_EVENTS:
+        readEvents(r, undefined);
         break;
-      case 9:
-        r.arrayStart();
-        while (r.nextItem()) {
-          const link = readLink(r);
-          if (link !== undefined) {
-            span.links.push(link);
-          }
-        }
+      case SPAN_LINKS:
+        readLinks(r, undefined);
         break;
       default:
         readStatus(r, span);
     }
   }
+  span.startUs = startUs;
+  span.endUs = endUs;
   const parentId = parent === '' || parent === ID_ZERO ? '' : validId(parent);
   return acceptSpan(span, validId(traceId), validId(spanId), parentId, tally);
-}
-
-function readEvent(r: JsonReader): SpanEvent {
-  const event: SpanEvent = { name: '', timeUs: 0, attributes: {} };
-  r.objectStart();
-  for (let field = r.nextField(EVENT); field !== END; field = r.nextField(EVENT)) {
-    if (field === 0) {
-      event.timeUs = optNanosAsMicros(r);
-    } else if (field === 1) {
-      event.name = r.string();
-    } else {
-      keyValues(r, event.attributes, 0);
-    }
-  }
-  return event;
-}
-
-/** A link with invalid ids is dropped (the span itself stays). */
-function readLink(r: JsonReader): SpanLink | undefined {
-  const link: SpanLink = { traceId: '', spanId: '', attributes: {} };
-  let traceId = '';
-  let spanId = '';
-  r.objectStart();
-  for (let field = r.nextField(LINK); field !== END; field = r.nextField(LINK)) {
-    if (field === 0) {
-      traceId = r.hexId(traceIds);
-    } else if (field === 1) {
-      spanId = r.hexId(spanIds);
-    } else {
-      keyValues(r, link.attributes, 0);
-    }
-  }
-  if (!isValidId(traceId) || !isValidId(spanId)) {
-    return undefined;
-  }
-  link.traceId = traceId;
-  link.spanId = spanId;
-  return link;
 }
 
 function readStatus(r: JsonReader, span: Span): void {
@@ -210,10 +163,6 @@ function readStatus(r: JsonReader, span: Span): void {
       span.statusMessage = message === '' ? undefined : message;
     }
   }
-}
-
-function isValidId(id: string): boolean {
-  return id !== '' && id !== ID_ZERO && id !== ID_NOT_HEX;
 }
 
 function validId(id: string): string | undefined {

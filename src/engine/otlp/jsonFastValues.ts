@@ -3,10 +3,11 @@
  * nanosecond times — by the rules of jsonValues.ts, anything outside them → `UNSUPPORTED`.
  */
 import type { AttrValue, Attributes } from '../../shared/api';
-import { END, KeySet } from './jsonKeys';
+import { END, KeySet, OTHER_KEY } from './jsonKeys';
 import { unsupported } from './jsonReader';
 import type { JsonReader } from './jsonReader';
 import { INT64_TEXT, bytesValue, doubleFromString } from './jsonValues';
+import { EAGER_KEYS } from './protoValues';
 import { MAX_VALUE_DEPTH, setAttribute } from './spanBuilder';
 
 const KEY_VALUE = new KeySet(['key', 'value']);
@@ -25,15 +26,51 @@ export function keyValues(r: JsonReader, target: Attributes, depth: number): voi
       if (field === 0) {
         key = r.string();
       } else {
-        value = anyValue(r, depth);
+        value = anyValue(r, depth, true);
       }
     }
     setAttribute(target, key, value);
   }
 }
 
-/** An AnyValue; with more than one value field the general path decides (it picks by priority). */
-function anyValue(r: JsonReader, depth: number): AttrValue {
+const EAGER_NAMES = [...EAGER_KEYS];
+const EAGER = new KeySet(EAGER_NAMES);
+
+/**
+ * Checks a KeyValue list as `keyValues` reads it, without building it; with `eager`, also decodes
+ * the attributes whose keys are `EAGER_KEYS`, appended to the list (created when needed) as key,
+ * value, key, value… in order (so the last one wins), which it returns. See lazySpan.ts.
+ */
+export function scanKeyValues(r: JsonReader, eager: AttrValue[] | undefined, collect: boolean, depth = 0): AttrValue[] | undefined {
+  r.arrayStart();
+  while (r.nextItem()) {
+    let id = OTHER_KEY;
+    let keyRead = false;
+    let value: AttrValue = null;
+    r.objectStart();
+    for (let field = r.nextField(KEY_VALUE); field !== END; field = r.nextField(KEY_VALUE)) {
+      if (field !== 0) {
+        // Built when its key is eager, or not read yet (a value before its key: rare).
+        value = anyValue(r, depth, collect && (id !== OTHER_KEY || !keyRead));
+      } else if (collect) {
+        id = r.stringIn(EAGER, EAGER_NAMES);
+        keyRead = true;
+      } else {
+        r.skipString();
+      }
+    }
+    if (id !== OTHER_KEY) {
+      (eager ??= []).push(EAGER_NAMES[id], value);
+    }
+  }
+  return eager;
+}
+
+/**
+ * An AnyValue (null when not `build`: then only checked, by the same rules). With more than one
+ * value field the general path decides (it picks by priority).
+ */
+function anyValue(r: JsonReader, depth: number, build: boolean): AttrValue {
   let value: AttrValue = null;
   let given = 0;
   r.objectStart();
@@ -43,7 +80,11 @@ function anyValue(r: JsonReader, depth: number): AttrValue {
     }
     switch (field) {
       case 0:
-        value = r.string();
+        if (build) {
+          value = r.string();
+        } else {
+          r.skipString();
+        }
         break;
       case 1:
         value = int64(r);
@@ -55,35 +96,40 @@ function anyValue(r: JsonReader, depth: number): AttrValue {
         value = r.peek() === QUOTE ? (doubleFromString(r.string()) ?? unsupported()) : r.number();
         break;
       case 4:
-        value = arrayValue(r, depth);
+        value = arrayValue(r, depth, build);
         break;
       case 5:
-        value = kvlistValue(r, depth);
+        value = kvlistValue(r, depth, build);
         break;
       default:
         value = bytesValue(r.string());
     }
   }
-  return value;
+  return build ? value : null;
 }
 
-function arrayValue(r: JsonReader, depth: number): AttrValue[] {
-  const out: AttrValue[] = [];
+function arrayValue(r: JsonReader, depth: number, build: boolean): AttrValue[] | null {
+  const out: AttrValue[] | null = build ? [] : null;
   listStart(depth, r);
   while (r.nextField(LIST) !== END) {
     r.arrayStart();
     while (r.nextItem()) {
-      out.push(r.null() ? null : anyValue(r, depth + 1));
+      const item = r.null() ? null : anyValue(r, depth + 1, build);
+      out?.push(item);
     }
   }
   return out;
 }
 
-function kvlistValue(r: JsonReader, depth: number): Attributes {
-  const out: Attributes = {};
+function kvlistValue(r: JsonReader, depth: number, build: boolean): Attributes | null {
+  const out: Attributes | null = build ? {} : null;
   listStart(depth, r);
   while (r.nextField(LIST) !== END) {
-    keyValues(r, out, depth + 1);
+    if (out) {
+      keyValues(r, out, depth + 1);
+    } else {
+      scanKeyValues(r, undefined, false, depth + 1);
+    }
   }
   return out;
 }

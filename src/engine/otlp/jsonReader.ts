@@ -40,10 +40,14 @@ export class JsonReader {
   private depth = 0;
   private readonly seen = new Int32Array(MAX_DEPTH);
 
-  constructor(readonly buf: Buffer) {
+  /** `start`: where to read from (a value inside a document read before: lazily decoded parts). */
+  constructor(
+    readonly buf: Buffer,
+    start = 0,
+  ) {
     this.end = buf.length;
     // A UTF-8 byte order mark is not part of the JSON text (RFC 8259 §8.1).
-    this.pos = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    this.pos = start === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : start;
   }
 
   /** Skips whitespace; returns the next byte (-1 at the end). */
@@ -337,14 +341,31 @@ export class JsonReader {
     }
   }
 
-  private skipString(): void {
-    const start = this.pos;
-    try {
-      this.pos = this.rawString() + 1;
-    } catch {
-      // A string with escapes: check it the slow way.
-      this.pos = start;
+  /** Skips a string value, checking it as `string` does; makes no string unless it has escapes. */
+  skipString(): void {
+    const i = this.stringStop();
+    if (this.buf[i] === QUOTE) {
+      this.pos = i + 1;
+    } else {
+      // An escape (or a control character, which `string` declines): check it the general way.
+      this.pos--;
       this.string();
     }
+  }
+
+  /**
+   * A string value as its index in `keys` (`OTHER_KEY` when it is none of `names`, the names the
+   * set was made of), without making a string unless it has escapes.
+   */
+  stringIn(keys: KeySet, names: readonly string[]): number {
+    const i = this.stringStop();
+    if (this.buf[i] === QUOTE) {
+      const start = this.pos;
+      this.pos = i + 1;
+      return keys.find(this.buf, start, i);
+    }
+    this.pos--;
+    const id = names.indexOf(this.string());
+    return id < 0 ? OTHER_KEY : id;
   }
 }

@@ -17,7 +17,10 @@ import type { SpanDetails } from './protoDetails';
 import { decodeSpanDetails } from './protoDetails';
 import { EAGER_KEYS } from './protoValues';
 
-
+/**
+ * A protobuf span (`from`, `to`: its Span message in `src`). Other formats extend it and override
+ * `decodeDetails` (OTLP/JSON: jsonDetails.ts).
+ */
 export class LazySpan implements Span {
   traceId = '';
   spanId = '';
@@ -45,8 +48,8 @@ export class LazySpan implements Span {
     readonly resource: Resource,
     readonly scope: Scope,
     src: Buffer,
-    private readonly from: number,
-    private readonly to: number,
+    protected readonly from: number,
+    protected readonly to: number,
   ) {
     this.src = src;
   }
@@ -113,9 +116,14 @@ export class LazySpan implements Span {
     this.decoded().links = value;
   }
 
+  /** Attributes, events and links from the request's bytes (validated when the request came in). */
+  protected decodeDetails(src: Buffer): SpanDetails {
+    return decodeSpanDetails(src, this.from, this.to);
+  }
+
   private decoded(): SpanDetails {
     if (this.details === undefined) {
-      this.details = decodeSpanDetails(this.src!, this.from, this.to);
+      this.details = this.decodeDetails(this.src!);
       // The request's bytes are no longer needed by this span.
       this.src = undefined;
       this.eager = undefined;

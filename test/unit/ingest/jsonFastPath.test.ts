@@ -1,14 +1,17 @@
 import * as assert from 'node:assert/strict';
-import type { SpanBatch } from '../../../src/engine/model';
+import type { Span, SpanBatch } from '../../../src/engine/model';
 import { decodeTraceRequestJson, decodeTraceRequestJsonSliced, parseJson, traceRequestFromJson, traceRequestJsonSteps } from '../../../src/engine/otlp/jsonDecoder';
 import { traceRequestJsonFastSteps } from '../../../src/engine/otlp/jsonFastDecoder';
 import { KeySet, OTHER_KEY } from '../../../src/engine/otlp/jsonKeys';
 import { numberEnd, numberValue } from '../../../src/engine/otlp/jsonText';
+import { LazySpan, spanAttribute } from '../../../src/engine/otlp/lazySpan';
+import { EAGER_KEYS } from '../../../src/engine/otlp/protoValues';
 import { UNSUPPORTED } from '../../../src/engine/otlp/jsonUnsupported';
 import { traceRequestProtoSteps } from '../../../src/engine/otlp/protoDecoder';
 import { runSync } from '../../../src/engine/otlp/slices';
 import { HexTextCache, ID_NOT_HEX, ID_ZERO } from '../../../src/engine/otlp/strings';
 import { serializeSpans, workloadSpans } from '../../support/otelSdk';
+import { plainBatch } from './recordingSink';
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 const SPAN = 'b7ad6b7169203331';
@@ -16,7 +19,7 @@ const SPAN = 'b7ad6b7169203331';
 /** The fast path's batch, or undefined when it declines (leaving the body to the general path). */
 function fast(body: Buffer): SpanBatch | undefined {
   try {
-    return runSync(traceRequestJsonFastSteps(body));
+    return plainBatch(runSync(traceRequestJsonFastSteps(body)));
   } catch (e) {
     if (e === UNSUPPORTED) {
       return undefined;
@@ -36,7 +39,7 @@ function general(body: Buffer): SpanBatch | string {
 
 function decoded(body: Buffer): SpanBatch | string {
   try {
-    return decodeTraceRequestJson(body);
+    return plainBatch(decodeTraceRequestJson(body));
   } catch (e) {
     return (e as Error).message;
   }
@@ -67,6 +70,9 @@ const HANDLED: Record<string, string> = {
   'events, links with invalid ids, rejected spans': `{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"${TRACE}","spanId":"${SPAN}","events":[{"timeUnixNano":"1000","name":"e","attributes":[{"key":"k","value":{"stringValue":"v"}}]},{"timeUnixNano":999}],"links":[{"traceId":"${TRACE}","spanId":"0000000000000001","attributes":[]},{"traceId":"zz","spanId":"${SPAN}"}]},{"traceId":"","spanId":"${SPAN}"},{"traceId":"${TRACE}","spanId":"0000000000000000"},{"traceId":"${TRACE}","spanId":"${SPAN}","parentSpanId":"abc"},{"traceId":"${TRACE}","spanId":"${SPAN}","parentSpanId":null}]}]}]}`,
   'empty and null containers': '{"resourceSpans":[{"scopeSpans":[{"spans":[]},{"spans":null},{}],"resource":null},{}]}',
   'no resourceSpans': '{"partialSuccess":{}}',
+  'eager attributes value first, twice, with an escaped key, null': oneSpan(
+    `,"attributes":[{"value":{"stringValue":"first"},"key":"code.function"},{"key":"x","value":{"intValue":"5"}},{"key":"code.function","value":{"stringValue":"second"}},{"key":"http\\u002eroute","value":{"stringValue":"/r"}},{"key":"url.path","value":null}]`,
+  ),
   'a __proto__ attribute key': oneSpan(`,"attributes":[{"key":"__proto__","value":{"stringValue":"p"}},{"key":"k"}]`),
 };
 
@@ -87,6 +93,9 @@ const DECLINED: Record<string, string> = {
   'a negative time': oneSpan(',"startTimeUnixNano":-1'),
   'a time string with a sign': oneSpan(',"startTimeUnixNano":"+1000"'),
   'a bool as a string': oneSpan(',"attributes":[{"key":"b","value":{"boolValue":"true"}}]'),
+  'a bad value in an event attribute': oneSpan(',"events":[{"name":"e","attributes":[{"key":"b","value":{"boolValue":"x"}}]}]'),
+  'a bad value in a link attribute': oneSpan(`,"links":[{"traceId":"${TRACE}","spanId":"${SPAN}","attributes":[{"key":"n","value":{"intValue":1.5}}]}]`),
+  'a bad value in a nested kvlist': oneSpan(',"attributes":[{"key":"kv","value":{"kvlistValue":{"values":[{"key":"k","value":{"doubleValue":true}}]}}}]'),
   'two value fields': oneSpan(',"attributes":[{"key":"b","value":{"stringValue":"s","intValue":1}}]'),
   'a duplicate field (JSON.parse keeps the last)': oneSpan(',"name":"first","name":"second"'),
   'a duplicate null field': oneSpan(',"attributes":[{"key":"k","value":{"stringValue":"a","stringValue":null}}]'),
@@ -105,6 +114,25 @@ describe('OTLP JSON fast path', () => {
     assert.ok(batch !== undefined, 'the fast path declined the SDK payload');
     assert.equal(batch.spans.length, spans.length);
     assert.deepEqual(batch, general(body));
+  });
+
+  it('reads the code-object attributes of its lazy spans without decoding the others, before and after ingest settled them', async () => {
+    const body = Buffer.from(HANDLED['eager attributes value first, twice, with an escaped key, null'], 'utf8');
+    const span = runSync(traceRequestJsonFastSteps(body)).spans[0];
+    assert.ok(span instanceof LazySpan);
+    assert.deepEqual(span.eager, ['code.function', 'first', 'code.function', 'second', 'http.route', '/r', 'url.path', null]);
+    const keys = ['code.function', 'http.route', 'url.path', 'code.namespace'];
+    assert.deepEqual(keys.map((k) => spanAttribute(span, k)), ['second', '/r', null, undefined]);
+    span.settle();
+    assert.deepEqual(keys.map((k) => spanAttribute(span, k)), ['second', '/r', null, undefined]);
+    assert.deepEqual(span.attributes, { 'code.function': 'second', x: 5, 'http.route': '/r', 'url.path': null });
+    // The SDK's payload: every eager attribute as the full decode has it.
+    const sdkBody = Buffer.from(serializeSpans('json', await workloadSpans({ traces: 10, seed: 3 })));
+    const lazy = runSync(traceRequestJsonFastSteps(sdkBody)).spans;
+    const full = (general(sdkBody) as SpanBatch).spans;
+    const eagerOf = (s: Span): unknown[] => [...EAGER_KEYS].map((k) => spanAttribute(s, k));
+    assert.deepEqual(lazy.map(eagerOf), full.map(eagerOf));
+    assert.ok(full.map(eagerOf).flat().filter((v) => v !== undefined).length > 20, 'the workload has code-object attributes');
   });
 
   for (const [name, text] of Object.entries(HANDLED)) {

@@ -36,6 +36,11 @@ export class RecordingSink implements SpanSink {
 }
 
 /** Spans in one order (by span id) as plain objects, for comparing batches that grouped them differently. */
+/** A batch with its spans as plain objects (lazily decoded spans compared by their fields). */
+export function plainBatch(batch: SpanBatch): SpanBatch {
+  return { ...batch, spans: batch.spans.map(plainSpan) };
+}
+
 export function sortSpans(spans: Span[]): Span[] {
   return spans.map(plainSpan).sort((a, b) => a.spanId.localeCompare(b.spanId));
 }
