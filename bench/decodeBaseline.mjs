@@ -23,29 +23,56 @@ const cpuMs = () => {
 };
 
 /**
- * Spans per CPU-second of `fn` over all bodies, run for about `seconds` after a warm-up. CPU time,
- * not wall time: on a shared machine the figure is what one core does, whatever else runs.
+ * Spans per CPU-second of each of `fns` over all bodies. CPU time, not wall time: on a shared machine
+ * the figure is what one core does, whatever else runs. After a warm-up of each, the functions take
+ * turns for `ROUNDS` rounds of `seconds / ROUNDS` each, and the median round is reported with the
+ * range: protobufjs's rate moves with V8's heap sizing (2× between runs when it was measured once),
+ * and taking turns puts every candidate under the same conditions.
  */
-function rate(bodies, fn) {
-  const pass = () => {
+const ROUNDS = 5;
+function rates(bodies, fns) {
+  const pass = (fn) => {
     let spans = 0;
     for (const b of bodies) {
       spans += fn(b.bytes);
     }
     return spans;
   };
-  const warm = performance.now();
-  while (performance.now() - warm < 500) {
-    pass();
+  const timed = (fn, ms) => {
+    let spans = 0;
+    const t0 = performance.now();
+    const c0 = cpuMs();
+    while (performance.now() - t0 < ms) {
+      spans += pass(fn);
+    }
+    return spans / ((cpuMs() - c0) / 1000);
+  };
+  const rounds = Object.fromEntries(Object.keys(fns).map((k) => [k, []]));
+  for (const fn of Object.values(fns)) {
+    timed(fn, 500);
   }
-  let spans = 0;
-  const t0 = performance.now();
-  const c0 = cpuMs();
-  while (performance.now() - t0 < seconds * 1000) {
-    spans += pass();
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [k, fn] of Object.entries(fns)) {
+      rounds[k].push(timed(fn, (seconds * 1000) / ROUNDS));
+    }
   }
-  return spans / ((cpuMs() - c0) / 1000);
+  return Object.fromEntries(
+    Object.entries(rounds).map(([k, v]) => {
+      const sorted = [...v].sort((a, b) => a - b);
+      return [k, { median: sorted[ROUNDS >> 1], min: sorted[0], max: sorted[ROUNDS - 1] }];
+    }),
+  );
 }
+
+const spansOf = (o) => {
+  let n = 0;
+  for (const rs of o.resourceSpans) {
+    for (const ss of rs.scopeSpans) {
+      n += ss.spans.length;
+    }
+  }
+  return n;
+};
 
 export async function decodeBench() {
   const proto = await captureExports('proto', { traces: 1024 });
@@ -62,33 +89,23 @@ export async function decodeBench() {
     check(decodeTraceRequestJson(b.bytes).spans.length, b);
   }
   const bodyBytes = proto.bodies.reduce((n, b) => n + b.bytes.length, 0);
+  const p = rates(proto.bodies, {
+    baselineProtobufjs: (bytes) => spansOf(refDecodeToObject(bytes)),
+    engineProto: (bytes) => decodeTraceRequestProto(bytes).spans.length,
+  });
+  // Baseline for JSON: parsing the same bodies with JSON.parse, nothing else.
+  const j = rates(json.bodies, {
+    engineJson: (bytes) => decodeTraceRequestJson(bytes).spans.length,
+    jsonParse: (bytes) => spansOf(JSON.parse(bytes.toString('utf8'))),
+  });
+  const all = { ...p, ...j };
   return {
     spansPerBody: proto.bodies[0].spans,
     protoBytesPerSpan: bodyBytes / proto.spans,
     jsonBytesPerSpan: json.bodies.reduce((n, b) => n + b.bytes.length, 0) / json.spans,
-    baselineProtobufjs: rate(proto.bodies, (bytes) => {
-      const o = refDecodeToObject(bytes);
-      let n = 0;
-      for (const rs of o.resourceSpans) {
-        for (const ss of rs.scopeSpans) {
-          n += ss.spans.length;
-        }
-      }
-      return n;
-    }),
-    engineProto: rate(proto.bodies, (bytes) => decodeTraceRequestProto(bytes).spans.length),
-    engineJson: rate(json.bodies, (bytes) => decodeTraceRequestJson(bytes).spans.length),
-    // Baseline for JSON: parsing the same bodies with JSON.parse, nothing else.
-    jsonParse: rate(json.bodies, (bytes) => {
-      const o = JSON.parse(bytes.toString('utf8'));
-      let n = 0;
-      for (const rs of o.resourceSpans) {
-        for (const ss of rs.scopeSpans) {
-          n += ss.spans.length;
-        }
-      }
-      return n;
-    }),
+    rounds: ROUNDS,
+    ...Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.median])),
+    range: all,
   };
 }
 
