@@ -5,14 +5,13 @@
 // generic decode + toObject of the same bytes, the generated module of otlp-transformer 0.216),
 // the JSON decoder, OTLP/HTTP end to end into a sink that resolves at once, and the longest
 // event-loop block for a 1 MB batch (sync decode, and the sliced decode the receivers use).
-import * as esbuild from 'esbuild';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundled } from './lib/bundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -20,20 +19,6 @@ const out = (p) => require(join(root, 'out', p));
 const { workloadSpans, serializeSpans } = out('test/support/otelSdk.js');
 const { refDecodeToObject } = out('test/unit/ingest/reference.js');
 
-/**
- * The engine code is measured bundled, as it ships in dist/engine.js (out/ is transpiled file by
- * file, where every cross-module call goes through an export getter).
- */
-async function bundled(entry) {
-  const dir = mkdtempSync(join(tmpdir(), 'spanlens-bench-'));
-  const outfile = join(dir, 'bundle.cjs');
-  await esbuild.build({ entryPoints: [join(root, entry)], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning' });
-  try {
-    return require(outfile);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 const { decodeTraceRequestProto, decodeTraceRequestProtoSliced } = await bundled('src/engine/otlp/protoDecoder.ts');
 const { decodeTraceRequestJson, decodeTraceRequestJsonSliced, parseJson, traceRequestFromJson } = await bundled('src/engine/otlp/jsonDecoder.ts');
 const { startOtlpHttpReceiver } = await bundled('src/engine/receivers/http.ts');

@@ -8,11 +8,13 @@
 //   node bench/decodeBaseline.mjs [--seconds 3]   (bench:decode is the ingest decoder's own, finer bench)
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import { bundled } from './lib/bundle.mjs';
 import { captureExports } from './lib/payloads.mjs';
 
 const require = createRequire(import.meta.url);
-const { decodeTraceRequestProto } = require('../out/src/engine/otlp/protoDecoder.js');
-const { decodeTraceRequestJson } = require('../out/src/engine/otlp/jsonDecoder.js');
+// The engine's decoders as they ship (bundled); the baseline is protobufjs's own module.
+const { decodeTraceRequestProto } = await bundled('src/engine/otlp/protoDecoder.ts');
+const { decodeTraceRequestJson } = await bundled('src/engine/otlp/jsonDecoder.ts');
 const { refDecodeToObject } = require('../out/test/unit/ingest/reference.js');
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
