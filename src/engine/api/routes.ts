@@ -70,6 +70,7 @@ export function buildRoutes(ctx: ApiContext): Route[] {
     storage: ctx.config.storage,
     storeBackend: store.backend,
     insightsEngine: ctx.insights !== undefined,
+    idleGc: pipeline.idleGcEnabled,
   });
 
   const stats = (): StatsResponse => {

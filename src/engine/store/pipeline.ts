@@ -265,6 +265,11 @@ export class IngestPipeline implements SpanSink {
     this.store.maintain();
   }
 
+  /** Whether the memory a burst of ingest grew is given back once ingest is quiet (store/idleGc.ts). */
+  get idleGcEnabled(): boolean {
+    return this.idleGc.enabled;
+  }
+
   /** Longest event-loop delay seen since start (ms); the replay at start is not counted. */
   get maxEventLoopDelayMs(): number {
     return this.loopDelay.count === 0 ? 0 : this.loopDelay.max / 1e6;

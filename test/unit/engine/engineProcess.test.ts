@@ -37,6 +37,7 @@ describe('engine process: serve, state file, API token, attach', function () {
     assert.equal(h.pid, engine.proc.pid);
     assert.equal(h.apiPort, engine.state.apiPort);
     assert.ok(['node:sqlite', 'node-sqlite3-wasm'].includes(h.storeBackend));
+    assert.equal(h.idleGc, true, 'started with --expose-gc: memory is given back once ingest is quiet');
   });
 
   it('answers 401 without a token and with a wrong one, with an error body', async () => {
