@@ -55,9 +55,9 @@ export interface EngineConfig {
    */
   insightTracesPerSecond: number;
   /**
-   * With `--expose-gc`: one memory-reducing full GC once ingest has been quiet this long (V8 alone
-   * keeps the heap it grew under load; this gives it back to the developer's machine; store/idleGc.ts).
-   * 0 turns it off.
+   * With `--expose-gc` (`serve` sets it at run time when the node command line lacks it): one
+   * memory-reducing full GC once ingest has been quiet this long (V8 alone keeps the heap it grew under
+   * load; this gives it back to the developer's machine; store/idleGc.ts). 0 turns it off.
    */
   idleGcAfterMs: number;
   /** …and only if the V8 heap plus the buffers outside it grew by this much since the last one. */

@@ -181,7 +181,10 @@ export interface HealthResponse {
   storeBackend: 'node:sqlite' | 'node-sqlite3-wasm';
   /** Whether the insights engine is wired (else /insights answers basic duration/usage only). */
   insightsEngine?: boolean;
-  /** Whether the engine gives the memory a burst of ingest grew back once ingest is quiet (it needs `--expose-gc`). */
+  /**
+   * Whether the engine gives the memory a burst of ingest grew back once ingest is quiet (it needs
+   * `--expose-gc`, which `serve` sets at run time when the node command line lacks it).
+   */
   idleGc?: boolean;
 }
 

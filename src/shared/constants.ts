@@ -25,6 +25,9 @@ export const STATE_FILE_NAME = 'engine.json';
  * 121 → 71 MB on that store, start ~255 → ~205 ms on Node 20) while ingest, queries and checkpoints ran no
  * slower (SQLite is a few % of the engine's work). The module is plain WebAssembly 1.0 that the baseline
  * compiler takes whole on every platform VS Code runs on. `npm start` (scripts/start.mjs) reads this line.
+ * An engine started without them (`npx spanlens-engine serve`, `node dist/engine.js serve`) sets
+ * `--expose-gc` and `--liftoff-only` itself at run time (src/engine/runtimeFlags.ts); the semi-space cap
+ * works only on the node command line.
  */
 export const ENGINE_RUNTIME_FLAGS: readonly string[] = ['--expose-gc', '--max-semi-space-size=8', '--liftoff-only'];
 export const API_PREFIX = '/api/v1';

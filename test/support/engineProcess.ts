@@ -21,6 +21,8 @@ export interface EngineProcessOptions {
   engineJs?: string;
   /** Node binary to run the engine with (default: this process's). */
   node?: string;
+  /** Node options before the script (default ENGINE_RUNTIME_FLAGS, as the extension starts it). */
+  runtimeFlags?: readonly string[];
   /** Extra `serve` arguments (ports default to 0 = free). */
   args?: string[];
   env?: NodeJS.ProcessEnv;
@@ -81,7 +83,7 @@ export function runEngineCli(args: string[], opts: { node?: string; env?: NodeJS
 export async function startEngineProcess(opts: EngineProcessOptions = {}): Promise<EngineProcess> {
   const ownStorage = opts.storage === undefined;
   const storage = opts.storage ?? tempStorage();
-  const args = [...ENGINE_RUNTIME_FLAGS, opts.engineJs ?? ENGINE_JS, 'serve', '--storage', storage, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--api-port', '0', ...(opts.args ?? [])];
+  const args = [...(opts.runtimeFlags ?? ENGINE_RUNTIME_FLAGS), opts.engineJs ?? ENGINE_JS, 'serve', '--storage', storage, '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--api-port', '0', ...(opts.args ?? [])];
   if (opts.config) {
     const file = join(storage, 'test-engine-config.json');
     writeFileSync(file, JSON.stringify(opts.config));

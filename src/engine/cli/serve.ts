@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ENGINE_NAME } from '../../shared/constants';
 import { createLogger, pipeOrFileSink } from '../logger';
 import { engineParts } from '../parts';
+import { applyRuntimeFlags, describeRuntimeFlags } from '../runtimeFlags';
 import { startEngine } from '../server';
 import { COMMON_HELP, configFrom, parse, port } from './args';
 import type { Command } from './command';
@@ -39,7 +40,9 @@ export const serveCommand: Command = {
       storeBackend: p.values['store-backend'],
     });
     const log = createLogger('engine', pipeOrFileSink(join(config.storage, 'engine.log')));
-    const outcome = await startEngine(config, engineParts, log);
+    // Before the store opens: `--liftoff-only` must be set before its WebAssembly is compiled.
+    const flags = applyRuntimeFlags();
+    const outcome = await startEngine(config, engineParts, log, { gc: flags.gc });
     if (outcome.kind === 'failed') {
       io.err(`${ENGINE_NAME}: ${outcome.message}`);
       return outcome.exitCode;
@@ -52,6 +55,10 @@ export const serveCommand: Command = {
     }
     const { engine } = outcome;
     const s = engine.state;
+    const flagsLine = describeRuntimeFlags(flags);
+    if (flagsLine) {
+      log.info(flagsLine);
+    }
     log.info(`ready: pid ${s.pid}, OTLP/HTTP ${s.host}:${s.otlpHttpPort}, OTLP/gRPC ${s.host}:${s.otlpGrpcPort}, API ${s.host}:${s.apiPort}, storage ${s.storage}`);
     return await new Promise<number>((resolve) => {
       const onSignal = (sig: string): void => {
