@@ -1,7 +1,9 @@
 /**
  * OTLP/JSON fast path: reads request bytes once with `JsonReader`, straight into spans — no parse
  * tree, field names matched as bytes, short strings shared through the string cache, hex ids
- * through id caches, and a yield every few hundred spans (so even the parsing is sliced). It gives
+ * through id caches, and a yield every few hundred spans (so even the parsing is sliced). Attributes,
+ * events and links are checked but stay bytes of the request until read (jsonDetails.ts), except
+ * the values of the code-object keys that ingest reads at once (`EAGER_KEYS`). It gives
  * exactly what the general path (jsonDecoder.ts) gives; whatever it is unsure about (malformed or
  * unusual input: a wrong type, a duplicate field, an escape in an id…) throws `UNSUPPORTED` and the
  * general path decides, with its error messages.
