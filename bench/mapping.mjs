@@ -1,6 +1,6 @@
 // Benchmark of the code mapping (src/mapping): generated 5,000-line files, each mapped (parse + query + assemble +
 // link) repeatedly after warm-up. Target: ≤ 50 ms per 5,000-line file.
-//   npm run bench:mapping                 (builds out/ first)
+//   npm run bench:mapping                 (builds first)
 //   node bench/mapping.mjs [--runs N]     (after a build; `taskset -c 1 node bench/mapping.mjs` pins one core)
 //
 // Per language a "typical" file (classes/functions with real bodies, routes and spans on some of them, about one
@@ -11,9 +11,12 @@
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { bundled } from './lib/bundle.mjs';
 
 const require = createRequire(import.meta.url);
-const { createMapper, defaultWasmDir } = require('../out/src/mapping/index.js');
+// The mapping as it ships (bundled into dist/lazy.js), with the grammars the build copies to dist/.
+const { createMapper } = await bundled('src/mapping/index.ts');
+const WASM_DIR = new URL('../dist', import.meta.url).pathname;
 const { Parser, Language } = require('@vscode/tree-sitter-wasm');
 
 const TARGET_LINES = 5000;
@@ -323,7 +326,7 @@ async function timeMaps(mapper, c, count, offset, extra = {}) {
 
 async function parseOnly(c) {
   const parser = new Parser();
-  parser.setLanguage(await Language.load(`${defaultWasmDir()}/${GRAMMAR[c.languageId]}`));
+  parser.setLanguage(await Language.load(`${WASM_DIR}/${GRAMMAR[c.languageId]}`));
   const samples = [];
   for (let i = 0; i < WARMUP + RUNS; i++) {
     const text = fresh(c.languageId, c.body, 10_000 + i);
@@ -343,7 +346,9 @@ const cases = [
 ].map((c) => ({ ...c, path: `bench/items.${EXT[c.languageId]}` }));
 
 const t0 = performance.now();
-const mapper = await createMapper();
+const mapper = await createMapper({ wasmDir: WASM_DIR });
+// The baseline's own tree-sitter runtime (the package as installed; the mapper has its bundled copy).
+await Parser.init({ locateFile: (file) => `${WASM_DIR}/${file}` });
 await mapper.preload(Object.keys(GRAMMAR));
 const initMs = performance.now() - t0;
 console.log(`SpanLens mapping benchmark — node ${process.version}, ${process.platform}/${process.arch}, load average ${loadavg()[0].toFixed(2)}, ${RUNS} runs after ${WARMUP} warm-up`);
