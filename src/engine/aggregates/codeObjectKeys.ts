@@ -75,15 +75,18 @@ export function endpointOf(span: Span): CodeObjectRef | undefined {
   return undefined;
 }
 
+/** The name of the function a span was recorded in (`code.function.name`, or the old `code.function`). */
+export function functionNameOf(span: Span): string | undefined {
+  return str(spanAttribute(span, sc.ATTR_CODE_FUNCTION_NAME)) ?? str(spanAttribute(span, sc.ATTR_CODE_FUNCTION));
+}
+
 /** The function a span was recorded in, from its code.* attributes. */
 export function functionOf(span: Span): CodeObjectRef | undefined {
-  const newName = str(spanAttribute(span, sc.ATTR_CODE_FUNCTION_NAME));
-  const oldName = str(spanAttribute(span, sc.ATTR_CODE_FUNCTION));
-  const namespace = str(spanAttribute(span, sc.ATTR_CODE_NAMESPACE));
-  const fn = newName ?? oldName;
+  const fn = functionNameOf(span);
   if (!fn) {
     return undefined;
   }
+  const namespace = str(spanAttribute(span, sc.ATTR_CODE_NAMESPACE));
   // The new convention's name is usually fully qualified already; don't prefix it twice.
   const ns = namespace && !fn.startsWith(`${namespace}.`) ? namespace : undefined;
   const key = functionKey(ns, fn);

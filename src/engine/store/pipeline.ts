@@ -9,7 +9,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { EngineConfig } from '../config';
-import { endpointOf, functionOf, segmentStarts } from '../aggregates/codeObjectKeys';
+import { endpointOf, segmentStarts } from '../aggregates/codeObjectKeys';
 import type { BufferedSpan, ObserverOptions } from '../assembler';
 import { TraceAssembler } from '../assembler';
 import type { Logger } from '../logger';
@@ -230,8 +230,8 @@ export class IngestPipeline implements SpanSink {
       const spanCo = this.count(registry.spanCodeObject(s), run, s, now);
       const ep = starts[i] ? endpointOf(s) : undefined;
       const epCo = ep ? this.count(registry.codeObject(ep), run, s, now) : -1;
-      const fn = functionOf(s);
-      const fnCo = fn ? this.count(registry.codeObject(fn), run, s, now) : -1;
+      const fn = registry.functionCodeObject(s);
+      const fnCo = fn ? this.count(fn, run, s, now) : -1;
       // One shared array per combination; items of one shape (selfMs set later keeps it).
       const cos = epCo < 0 ? this.coLists.of(spanCo, fnCo) : this.coLists.of(spanCo, epCo, fnCo);
       items[i] = { span: s, run: jb.runOf.get(s.resource)!.id, codeObjects: cos, startsSegment: starts[i], selfMs: aggregate ? undefined : NaN };

@@ -4,10 +4,10 @@
  */
 import type { CodeObject } from '../../shared/api';
 import type { CodeObjectRef } from '../aggregates/codeObjectKeys';
-import { spanObjectOf } from '../aggregates/codeObjectKeys';
+import { functionNameOf, functionOf, spanObjectOf } from '../aggregates/codeObjectKeys';
 import type { Span } from '../model';
 import { spanAttribute } from '../otlp/lazySpan';
-import { ATTR_HTTP_ROUTE } from '../../shared/semconv';
+import { ATTR_CODE_NAMESPACE, ATTR_HTTP_ROUTE } from '../../shared/semconv';
 import type { RunEntry, RunRef } from './runs';
 import type { SqlDb } from './sqlite';
 
@@ -49,6 +49,12 @@ export class Registry {
    * names, so the key (name normalization, concatenation) is derived once per name, not per span.
    */
   private readonly spanCache = new Map<string, Map<string, Map<string, CodeObjectEntry>>>();
+  /**
+   * Function code objects by function name → namespace: their key depends on these two alone, and the
+   * code location of the first span counts (`codeObject`), so a span whose pair was seen takes the
+   * entry without the key's concatenation, the location's object and the reference `functionOf` builds.
+   */
+  private readonly fnCache = new Map<string, Map<string, CodeObjectEntry>>();
 
   load(db: SqlDb): void {
     this.clear();
@@ -86,6 +92,7 @@ export class Registry {
   clear(): void {
     this.version++;
     this.spanCache.clear();
+    this.fnCache.clear();
     this.codeObjects.clear();
     this.byNo.clear();
     this.runs.clear();
@@ -173,10 +180,36 @@ export class Registry {
     return e;
   }
 
+  /** The code object of the function a span was recorded in (`functionOf`), if it names one. */
+  functionCodeObject(span: Span): CodeObjectEntry | undefined {
+    const fn = functionNameOf(span);
+    if (fn === undefined) {
+      return undefined;
+    }
+    const ns = spanAttribute(span, ATTR_CODE_NAMESPACE);
+    // `functionOf` reads a namespace that is not a non-empty string as none.
+    const nsKey = typeof ns === 'string' ? ns : '';
+    let byNs = this.fnCache.get(fn);
+    if (!byNs) {
+      if (this.fnCache.size >= 10_000) {
+        this.fnCache.clear();
+      }
+      byNs = new Map();
+      this.fnCache.set(fn, byNs);
+    }
+    let e = byNs.get(nsKey);
+    if (!e) {
+      e = this.codeObject(functionOf(span)!);
+      byNs.set(nsKey, e);
+    }
+    return e;
+  }
+
   /** Forgets code objects that retention removed from the database. */
   dropCodeObjects(nos: number[]): void {
     this.version++;
     this.spanCache.clear();
+    this.fnCache.clear();
     for (const no of nos) {
       const e = this.byNo.get(no);
       if (e) {
