@@ -37,8 +37,8 @@ const EAGER_NAMES = [...EAGER_KEYS];
 const EAGER = new KeySet(EAGER_NAMES);
 
 /**
- * Checks a KeyValue list as `keyValues` reads it, without building it; with `eager`, also decodes
- * the attributes whose keys are `EAGER_KEYS`, appended to the list (created when needed) as key,
+ * Checks a KeyValue list as `keyValues` reads it, without building it; with `collect`, also decodes
+ * the attributes whose keys are `EAGER_KEYS`, appended to `eager` (created when needed) as key,
  * value, key, value… in order (so the last one wins), which it returns. See lazySpan.ts.
  */
 export function scanKeyValues(r: JsonReader, eager: AttrValue[] | undefined, collect: boolean, depth = 0): AttrValue[] | undefined {
