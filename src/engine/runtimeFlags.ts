@@ -3,8 +3,9 @@
  * dist/engine.js serve`): `serve` sets at run time those V8 still honours then, in this process (same
  * PID, one heap), before the store opens and compiles its WebAssembly. Measured on Node 20 and 22, 3
  * starts each (docs/performance.md):
- * - `--expose-gc`: set now, it puts `gc` on contexts created after it (not on the engine's own global);
- *   the idle GC (store/idleGc.ts) is handed that function.
+ * - `--expose-gc`: set now, it puts `gc` on contexts created after it, not on the engine's own global:
+ *   the function is taken from a new context and put on `globalThis`, where the command-line flag puts
+ *   it and the idle GC (store/idleGc.ts) finds it.
  * - `--liftoff-only`: V8 reads it when it compiles a WebAssembly module. Idle engine on the WebAssembly
  *   store: 113–119 → 66 MB (Node 20), 121 → 71 MB (Node 22); on the command line 67 / 72 MB.
  * - `--max-semi-space-size`: V8 sizes the young generation when it creates the heap; set later it
@@ -24,8 +25,6 @@ export interface RuntimeFlags {
   applied: string[];
   /** ENGINE_RUNTIME_FLAGS neither on the command line nor effective when set at run time. */
   missing: string[];
-  /** The `gc` function of `--expose-gc`, from the command line or set here (else undefined). */
-  gc: unknown;
 }
 
 /** `--no-expose_gc=…` → `expose-gc`: V8 takes `_` for `-` and `--no-` to turn a flag off. */
@@ -39,7 +38,7 @@ function nameOf(flag: string): string {
 /** Sets the ENGINE_RUNTIME_FLAGS that `execArgv` lacks and V8 still honours; says what it did. */
 export function applyRuntimeFlags(execArgv: readonly string[] = process.execArgv): RuntimeFlags {
   const given = new Set(execArgv.map(nameOf));
-  const out: RuntimeFlags = { applied: [], missing: [], gc: (globalThis as { gc?: unknown }).gc };
+  const out: RuntimeFlags = { applied: [], missing: [] };
   for (const flag of ENGINE_RUNTIME_FLAGS) {
     const name = nameOf(flag);
     if (given.has(name)) {
@@ -52,7 +51,7 @@ export function applyRuntimeFlags(execArgv: readonly string[] = process.execArgv
     setFlagsFromString(flag);
     out.applied.push(flag);
     if (name === 'expose-gc') {
-      out.gc = runInNewContext('gc');
+      (globalThis as { gc?: unknown }).gc = runInNewContext('gc');
     }
   }
   return out;

@@ -89,9 +89,8 @@ async function waitForRunning(storage: string, owner: number, timeoutMs: number)
 /**
  * Starts the engine on `config.storage`, or finds the engine already holding it. `local`: for a CLI
  * command without a running engine — no receivers and no state file, API on a free loopback port.
- * `gc`: the function `--expose-gc` gives, when it was set at run time (runtimeFlags.ts).
  */
-export async function startEngine(config: EngineConfig, parts: EngineParts, log: Logger, opts: { local?: boolean; gc?: unknown } = {}): Promise<ServeOutcome> {
+export async function startEngine(config: EngineConfig, parts: EngineParts, log: Logger, opts: { local?: boolean } = {}): Promise<ServeOutcome> {
   mkdirSync(config.storage, { recursive: true, mode: 0o700 });
   const owner = acquireLock(config.storage);
   if (owner !== undefined) {
@@ -105,7 +104,7 @@ export async function startEngine(config: EngineConfig, parts: EngineParts, log:
   let pipeline: IngestPipeline | undefined;
   const closers: (() => Promise<void>)[] = [];
   try {
-    pipeline = new IngestPipeline(config, log, opts.gc);
+    pipeline = new IngestPipeline(config, log);
     const ctx: ApiContext = { pipeline, config, version: engineVersion(), startedAt, ports: { otlpHttpPort: 0, otlpGrpcPort: 0, apiPort: 0 } };
     if (parts.importer) {
       ctx.importer = parts.importer;

@@ -42,7 +42,7 @@ export const serveCommand: Command = {
     const log = createLogger('engine', pipeOrFileSink(join(config.storage, 'engine.log')));
     // Before the store opens: `--liftoff-only` must be set before its WebAssembly is compiled.
     const flags = applyRuntimeFlags();
-    const outcome = await startEngine(config, engineParts, log, { gc: flags.gc });
+    const outcome = await startEngine(config, engineParts, log);
     if (outcome.kind === 'failed') {
       io.err(`${ENGINE_NAME}: ${outcome.message}`);
       return outcome.exitCode;

@@ -46,15 +46,13 @@ export class IngestPipeline implements SpanSink {
   /** How late the event loop ran timers since start (ingest, sweeps, checkpoints and queries alike). */
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
-  /** `gc`: what `--expose-gc` gives, if the flag was set at run time (default: `globalThis.gc`). */
   constructor(
     private readonly config: EngineConfig,
     private readonly log: Logger,
-    gc?: unknown,
   ) {
     this.store = new SpanStore({ ...config, backend: config.storeBackend, log: log.child('store') });
     this.journal = new Journal(config.storage, { segmentBytes: 16 * 1024 * 1024, segmentMaxAgeMs: 30_000, maxQueueBytes: config.maxQueueBytes }, log.child('journal'));
-    this.idleGc = new IdleGc(config.idleGcAfterMs, config.idleGcMinGrowthMB * 2 ** 20, log.child('memory'), IdleGc.exposed(gc));
+    this.idleGc = new IdleGc(config.idleGcAfterMs, config.idleGcMinGrowthMB * 2 ** 20, log.child('memory'));
     this.assembler = new TraceAssembler(
       config,
       (t) => {

@@ -14,7 +14,7 @@ describe('engine runtime flags: set at run time only where the node command line
     assert.deepEqual([flags.applied, flags.missing], [[], ['--max-semi-space-size=8']]);
     assert.equal(describeRuntimeFlags(flags), 'runtime flags set at run time: none; on the node command line only: --max-semi-space-size=8');
     assert.equal(
-      describeRuntimeFlags({ applied: ['--expose-gc', '--liftoff-only'], missing: [], gc: undefined }),
+      describeRuntimeFlags({ applied: ['--expose-gc', '--liftoff-only'], missing: [] }),
       'runtime flags set at run time: --expose-gc --liftoff-only',
     );
   });
